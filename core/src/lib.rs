@@ -1,0 +1,16 @@
+//! The portal's shared core: the catalog model, the validation rules that
+//! officers meet in `portal check`, and the working-day calendar.
+//!
+//! Everything here is pure data and pure functions, so the same code runs in
+//! the build tool, the case-status server and the browser (wasm32).
+
+pub mod calendar;
+pub mod dates;
+pub mod model;
+pub mod problem;
+pub mod urls;
+pub mod validate;
+
+pub use calendar::Calendar;
+pub use model::*;
+pub use problem::{Problem, Severity};
