@@ -1,1 +1,109 @@
-fn main() {}
+//! `portal`: check the catalog, build the static site, serve it, make demo data.
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use portal_build::{console, demo, load, site};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "portal",
+    version,
+    about = "Build and serve a government service centre's public portal.",
+    long_about = "Build and serve a government service centre's public portal.\n\n\
+        The catalog of service items, guides and disclosure documents lives in a content \
+        folder (see docs/content.md). `portal check` finds every mistake in it, `portal build` \
+        turns it into a static site, `portal serve` serves that site locally.",
+    after_help = "Typical use:\n  portal check                 validate content/\n  \
+        portal build                 write the site to dist/\n  \
+        portal serve                 serve dist/ on http://127.0.0.1:8080\n  \
+        portal demo --items 10000 --out /tmp/big   make a synthetic catalog"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate every content file and report all problems at once (exit 1 on any error).
+    Check {
+        /// The content folder.
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        /// Also fail on warnings.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Validate, then write the complete static site (replaced atomically).
+    Build {
+        /// The content folder.
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        /// Where to write the site; the old site stays until the new one is complete.
+        #[arg(long, default_value = "dist")]
+        out: PathBuf,
+        /// Folder of static assets copied verbatim into the site.
+        #[arg(long, default_value = "public")]
+        public: PathBuf,
+    },
+    /// Serve a built site locally.
+    Serve {
+        /// The built site.
+        #[arg(long, default_value = "dist")]
+        dist: PathBuf,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+    },
+    /// Write a deterministic synthetic catalog of N items for scale tests and benchmarks.
+    Demo {
+        /// Number of service items to generate.
+        #[arg(long, default_value_t = 1000)]
+        items: usize,
+        /// Folder to write the content into (must be empty or absent).
+        #[arg(long)]
+        out: PathBuf,
+        /// Seed for the generator; the same seed gives the same catalog.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Check { content, strict } => {
+            let loaded = load::check(&content, today());
+            let errors = console::report(&loaded.problems);
+            let failed = errors > 0 || (strict && !loaded.problems.is_empty());
+            Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+        }
+        Command::Build { content, out, public } => {
+            let ok = site::build(&content, &public, &out, today())?;
+            Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Command::Serve { dist, addr } => {
+            portal_server::serve_blocking(&dist, &addr)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo { items, out, seed } => {
+            demo::write(&out, items, seed)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
