@@ -1,1 +1,174 @@
-//! TODO
+//! Open data (`data/catalog.json`, `data/items.csv`, `data/materials.csv`),
+//! `sitemap.xml` and `robots.txt`.
+
+use crate::output::Staging;
+use crate::views::Ctx;
+use anyhow::Result;
+use minijinja::{Environment, context};
+use portal_core::model::*;
+use portal_core::urls;
+use serde::Serialize;
+
+/// Spreadsheets open UTF-8 correctly only with a byte-order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+/// The sitemap protocol allows at most 50,000 URLs per file.
+const SITEMAP_URLS: usize = 50_000;
+
+pub fn write_all(ctx: &Ctx, staging: &Staging, env: &Environment) -> Result<()> {
+    catalog_json(ctx, staging)?;
+    items_csv(ctx, staging)?;
+    materials_csv(ctx, staging)?;
+    sitemap(ctx, staging, env)?;
+    let robots = env.get_template("robots.txt")?.render(context! { sitemap => ctx.absolute("sitemap.xml") })?;
+    staging.write("robots.txt", robots.as_bytes())
+}
+
+#[derive(Serialize)]
+struct CatalogJson<'a> {
+    site: &'a Site,
+    generated: String,
+    departments: &'a [Department],
+    themes: &'a [Theme],
+    items: Vec<ItemJson<'a>>,
+    disclosures: Vec<DocJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ItemJson<'a> {
+    url: String,
+    #[serde(flatten)]
+    item: &'a Item,
+}
+
+#[derive(Serialize)]
+struct DocJson<'a> {
+    url: String,
+    #[serde(flatten)]
+    meta: &'a DisclosureMeta,
+}
+
+fn catalog_json(ctx: &Ctx, staging: &Staging) -> Result<()> {
+    let c = ctx.catalog;
+    let data = CatalogJson {
+        site: &c.site,
+        generated: ctx.today.to_string(),
+        departments: &c.departments,
+        themes: &c.themes,
+        items: c.items.iter().map(|i| ItemJson { url: ctx.absolute(&urls::item(&i.value.code)), item: &i.value }).collect(),
+        disclosures: c
+            .disclosures
+            .iter()
+            .map(|d| DocJson { url: ctx.absolute(&urls::disclosure(&d.value.slug)), meta: &d.value.meta })
+            .collect(),
+    };
+    staging.write("data/catalog.json", &serde_json::to_vec(&data)?)
+}
+
+fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(BOM.to_vec());
+    w.write_record(header)?;
+    for row in rows {
+        w.write_record(&row)?;
+    }
+    Ok(w.into_inner()?)
+}
+
+fn limit(l: Option<Limit>) -> String {
+    l.map(|l| l.label()).unwrap_or_default()
+}
+
+fn items_csv(ctx: &Ctx, staging: &Staging) -> Result<()> {
+    let header = [
+        "事项编码", "事项名称", "事项类型", "服务对象", "行使层级", "实施主体", "办件类型", "法定时限", "承诺时限",
+        "到现场次数", "网上办理", "是否收费", "材料数", "最近审核", "网址",
+    ];
+    let dept_name = |id: &str| ctx.catalog.departments.iter().find(|d| d.id == id).map_or(id.to_string(), |d| d.name.clone());
+    let rows = ctx.catalog.items.iter().map(|i| {
+        let i = &i.value;
+        vec![
+            i.code.clone(),
+            i.name.clone(),
+            i.item_type.label().into(),
+            i.audience.iter().map(|a| a.label()).collect::<Vec<_>>().join("、"),
+            i.level.label().into(),
+            dept_name(&i.department),
+            i.handling.label().into(),
+            limit(i.statutory_limit),
+            limit(i.promised_limit),
+            i.visits.to_string(),
+            i.online_url.clone(),
+            if i.fees.as_ref().is_some_and(|f| f.charged) { "是" } else { "否" }.into(),
+            i.materials.len().to_string(),
+            i.last_reviewed.to_string(),
+            ctx.absolute(&urls::item(&i.code)),
+        ]
+    });
+    staging.write("data/items.csv", &csv_bytes(&header, rows)?)
+}
+
+fn materials_csv(ctx: &Ctx, staging: &Staging) -> Result<()> {
+    let header = [
+        "事项编码", "事项名称", "材料编号", "材料名称", "来源", "出具单位", "原件", "复印件", "形式", "要求", "空白表格",
+        "示例样表", "备注",
+    ];
+    let file = |p: &str| match p {
+        "" => String::new(),
+        p if p.contains("://") => p.to_string(),
+        p => ctx.absolute(&urls::file(p)),
+    };
+    let rows = ctx.catalog.items.iter().flat_map(|i| {
+        let i = &i.value;
+        i.materials.iter().map(move |m| {
+            vec![
+                i.code.clone(),
+                i.name.clone(),
+                m.id.clone(),
+                m.name.clone(),
+                m.source.map_or("", |s| s.label()).into(),
+                m.issuer.clone(),
+                m.originals.to_string(),
+                m.copies.to_string(),
+                m.medium.label().into(),
+                m.requirement.label().into(),
+                file(&m.blank_form),
+                file(&m.sample),
+                m.notes.clone(),
+            ]
+        })
+    });
+    staging.write("data/materials.csv", &csv_bytes(&header, rows)?)
+}
+
+/// Every public page; split into several files past 50,000 URLs.
+fn sitemap(ctx: &Ctx, staging: &Staging, env: &Environment) -> Result<()> {
+    let c = ctx.catalog;
+    let mut urls: Vec<(String, String)> = vec![(ctx.absolute(""), ctx.today.to_string())];
+    for section in ["departments/", "themes/", "guides/", "disclosures/", "updates/"] {
+        urls.push((ctx.absolute(section), String::new()));
+    }
+    urls.extend(c.items.iter().map(|i| (ctx.absolute(&urls::item(&i.value.code)), i.value.last_reviewed.to_string())));
+    urls.extend(c.departments.iter().map(|d| (ctx.absolute(&urls::department(&d.id)), String::new())));
+    urls.extend(c.themes.iter().map(|t| (ctx.absolute(&urls::theme(&t.id)), String::new())));
+    urls.extend(c.guides.iter().map(|g| (ctx.absolute(&urls::guide(&g.value.slug)), g.value.meta.updated.to_string())));
+    urls.extend(
+        c.disclosures
+            .iter()
+            .map(|d| (ctx.absolute(&urls::disclosure(&d.value.slug)), d.value.meta.published.to_string())),
+    );
+    let to_value = |chunk: &[(String, String)]| -> Vec<minijinja::Value> {
+        chunk.iter().map(|(loc, lastmod)| context! { loc => loc, lastmod => lastmod }).collect()
+    };
+    let page = env.get_template("sitemap.xml")?;
+    if urls.len() <= SITEMAP_URLS {
+        let xml = page.render(context! { urls => to_value(&urls) })?;
+        return staging.write("sitemap.xml", xml.as_bytes());
+    }
+    let mut parts = Vec::new();
+    for (n, chunk) in urls.chunks(SITEMAP_URLS).enumerate() {
+        let name = format!("sitemap-{}.xml", n + 1);
+        staging.write(&name, page.render(context! { urls => to_value(chunk) })?.as_bytes())?;
+        parts.push(ctx.absolute(&name));
+    }
+    let index = env.get_template("sitemap_index.xml")?.render(context! { sitemaps => parts })?;
+    staging.write("sitemap.xml", index.as_bytes())
+}

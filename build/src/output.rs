@@ -1,1 +1,90 @@
-//! TODO
+//! Writing the site without ever leaving a half-written one: everything goes
+//! into a staging folder beside the target, which replaces the old site only
+//! once it is complete. A failed build leaves the old site untouched.
+
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
+
+pub struct Staging {
+    target: PathBuf,
+    dir: PathBuf,
+    done: bool,
+}
+
+impl Staging {
+    /// Creates an empty staging folder next to `target`.
+    pub fn new(target: &Path) -> Result<Staging> {
+        let name = target.file_name().context("the output folder needs a name, e.g. dist")?;
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        let dir = parent.join(format!(".{}.building-{}", name.to_string_lossy(), std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+        std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        Ok(Staging { target: target.to_path_buf(), dir, done: false })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Writes `bytes` at `rel` (a `/`-separated path inside the site).
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    /// Swaps the finished site into place: the old one is moved aside, the
+    /// new one renamed in, the old one deleted.
+    pub fn commit(mut self) -> Result<()> {
+        let old = self.dir.with_extension("old");
+        let had_old = self.target.exists();
+        if had_old {
+            std::fs::rename(&self.target, &old)
+                .with_context(|| format!("cannot move the old site {} aside", self.target.display()))?;
+        }
+        if let Err(e) = std::fs::rename(&self.dir, &self.target) {
+            if had_old {
+                let _ = std::fs::rename(&old, &self.target);
+            }
+            return Err(e).with_context(|| format!("cannot move the new site into {}", self.target.display()));
+        }
+        self.done = true;
+        if had_old {
+            std::fs::remove_dir_all(&old).with_context(|| format!("cannot remove {}", old.display()))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Copies `from` into `to` recursively (the `public/` assets).
+pub fn copy_tree(from: &Path, to: &Path) -> Result<usize> {
+    let mut count = 0;
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry?;
+        let rel = entry.path().strip_prefix(from)?;
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest)?;
+        } else if entry.file_type().is_file() {
+            std::fs::copy(entry.path(), &dest).with_context(|| format!("cannot copy {}", entry.path().display()))?;
+            count += 1;
+        }
+    }
+    Ok(count)
+}

@@ -1,2 +1,286 @@
+//! `portal build`: checks the content, renders every page into a staging
+//! folder and swaps it into place only when everything succeeded.
+
+use crate::output::{self, Staging};
+use crate::views::{self, Ctx};
+use crate::{console, exports, load, templates};
+use anyhow::{Context, Result};
+use chrono::{Datelike, NaiveDate};
+use minijinja::{Environment, Value, context};
+use portal_core::model::*;
+use portal_core::urls;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::path::Path;
-pub fn build(_c: &Path, _p: &Path, _o: &Path, _t: chrono::NaiveDate) -> anyhow::Result<bool> { Ok(false) }
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+/// What a build produced, for the closing summary and for tests.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub pages: usize,
+    pub items: usize,
+    pub warnings: usize,
+    pub seconds: f64,
+}
+
+/// Builds the site; returns false (writing nothing) if the content has errors.
+pub fn build(content: &Path, public: &Path, out: &Path, today: NaiveDate) -> Result<bool> {
+    let started = Instant::now();
+    console::step(&format!("Checking {}", content.display()));
+    let loaded = load::check(content, today);
+    let errors = loaded.problems.iter().filter(|p| p.is_error()).count();
+    if errors > 0 {
+        console::report(&loaded.problems);
+        eprintln!("Nothing was written: fix the errors above and build again.");
+        return Ok(false);
+    }
+    for p in &loaded.problems {
+        eprintln!("{p}");
+    }
+    let mut summary = render(&loaded.catalog, content, public, out, today)?;
+    summary.warnings = loaded.problems.len();
+    summary.seconds = started.elapsed().as_secs_f64();
+    eprintln!(
+        "Built {} pages for {} items into {} in {:.1} s ({} warning(s)).",
+        summary.pages,
+        summary.items,
+        out.display(),
+        summary.seconds,
+        summary.warnings
+    );
+    Ok(true)
+}
+
+/// Renders a checked catalog into `out`.
+pub fn render(catalog: &Catalog, content: &Path, public: &Path, out: &Path, today: NaiveDate) -> Result<Summary> {
+    let staging = Staging::new(out)?;
+    let ctx = Ctx::new(catalog, today);
+    let site = Site { env: templates::environment(), ctx: &ctx, staging: &staging, pages: AtomicUsize::new(0) };
+    if public.is_dir() {
+        output::copy_tree(public, staging.path()).context("cannot copy the public assets")?;
+    }
+    let files = content.join("files");
+    if files.is_dir() {
+        output::copy_tree(&files, &staging.path().join("files")).context("cannot copy content/files")?;
+    }
+    console::step("Rendering pages");
+    site.items()?;
+    site.departments()?;
+    site.themes()?;
+    site.guides()?;
+    site.disclosures()?;
+    site.home()?;
+    site.updates()?;
+    site.not_found()?;
+    console::step("Writing open data, sitemap and robots.txt");
+    exports::write_all(&ctx, &staging, &site.env)?;
+    let pages = site.pages.load(Ordering::Relaxed);
+    staging.commit()?;
+    Ok(Summary { pages, items: catalog.items.len(), ..Summary::default() })
+}
+
+struct Site<'a> {
+    env: Environment<'static>,
+    ctx: &'a Ctx<'a>,
+    staging: &'a Staging,
+    pages: AtomicUsize,
+}
+
+impl Site<'_> {
+    /// Renders `template` to `path` (a folder URL gets `index.html`).
+    fn page(&self, template: &str, path: &str, title: &str, extra: Value) -> Result<()> {
+        let ctx = self.ctx;
+        let html = self
+            .env
+            .get_template(template)?
+            .render(context! {
+                site => &ctx.catalog.site,
+                root => &ctx.root,
+                today => ctx.today.to_string(),
+                title => title,
+                path => path,
+                canonical => ctx.absolute(path),
+                lang => ctx.catalog.site.languages.first().cloned().unwrap_or_else(|| "zh-CN".into()),
+                ..extra
+            })
+            .with_context(|| format!("cannot render {path} with {template}"))?;
+        let file = if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_string() };
+        self.staging.write(&file, html.as_bytes())?;
+        self.pages.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn items(&self) -> Result<()> {
+        let items = &self.ctx.catalog.items;
+        let bar = console::progress(items.len() as u64, "items");
+        items.par_iter().try_for_each(|item| {
+            let view = views::item_view(self.ctx, &item.value);
+            bar.inc(1);
+            self.page("item.html", &urls::item(&item.value.code), &item.value.name, context! { item => view })
+        })?;
+        bar.finish_and_clear();
+        Ok(())
+    }
+
+    fn rows<'b>(&self, items: impl Iterator<Item = &'b Item>) -> Vec<views::ItemRow> {
+        let mut rows: Vec<_> = items.map(|i| views::item_row(self.ctx, i)).collect();
+        rows.sort_by(|a, b| a.code.cmp(&b.code));
+        rows
+    }
+
+    fn departments(&self) -> Result<()> {
+        let mut by_dept: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();
+        for item in &self.ctx.catalog.items {
+            by_dept.entry(item.value.department.as_str()).or_default().push(&item.value);
+        }
+        let mut entries = Vec::new();
+        for d in &self.ctx.catalog.departments {
+            let items = by_dept.get(d.id.as_str()).cloned().unwrap_or_default();
+            entries.push(context! { name => &d.name, url => self.ctx.url(&urls::department(&d.id)), count => items.len(), description => &d.description });
+            let rows = self.rows(items.into_iter());
+            self.page("item_list.html", &urls::department(&d.id), &d.name, context! { heading => &d.name, department => d, rows => rows })?;
+        }
+        self.page("index_list.html", "departments/", "办事部门", context! { heading => "办事部门", entries => entries })
+    }
+
+    fn themes(&self) -> Result<()> {
+        let mut entries = Vec::new();
+        for t in &self.ctx.catalog.themes {
+            let items = self.ctx.catalog.items.iter().map(|i| &i.value).filter(|i| i.themes.contains(&t.id));
+            let rows = self.rows(items);
+            let guides: Vec<_> = self
+                .ctx
+                .catalog
+                .guides
+                .iter()
+                .filter(|g| g.value.meta.themes.contains(&t.id))
+                .map(|g| views::guide_view(self.ctx, &g.value, false))
+                .collect();
+            entries.push(context! { name => &t.name, url => self.ctx.url(&urls::theme(&t.id)), count => rows.len(), description => &t.description, audience => t.audience.label() });
+            self.page("item_list.html", &urls::theme(&t.id), &t.name, context! { heading => &t.name, theme => t, rows => rows, guides => guides })?;
+        }
+        self.page("index_list.html", "themes/", "主题服务", context! { heading => "主题服务", entries => entries })
+    }
+
+    fn guides(&self) -> Result<()> {
+        let mut entries = Vec::new();
+        for g in &self.ctx.catalog.guides {
+            let view = views::guide_view(self.ctx, &g.value, true);
+            entries.push(context! { name => &view.title, url => &view.url, description => &view.summary, updated => view.updated.to_string() });
+            self.page("guide.html", &urls::guide(&g.value.slug), &view.title.clone(), context! { guide => view })?;
+        }
+        self.page("index_list.html", "guides/", "办事攻略", context! { heading => "办事攻略", entries => entries })
+    }
+
+    fn disclosures(&self) -> Result<()> {
+        let ctx = self.ctx;
+        let mut docs: Vec<&Page<DisclosureMeta>> = ctx.catalog.disclosures.iter().map(|d| &d.value).collect();
+        docs.sort_by(|a, b| b.meta.published.cmp(&a.meta.published).then(a.slug.cmp(&b.slug)));
+        for doc in &docs {
+            let view = views::doc_view(ctx, doc, true);
+            self.page("disclosure.html", &urls::disclosure(&doc.slug), &view.title.clone(), context! { doc => view })?;
+        }
+        let list = |filter: &dyn Fn(&Page<DisclosureMeta>) -> bool| -> Vec<views::DocView> {
+            docs.iter().filter(|d| filter(d)).map(|d| views::doc_view(ctx, d, false)).collect()
+        };
+        let mut categories = Vec::new();
+        for c in &ctx.catalog.site.disclosure_categories {
+            let rows = list(&|d| d.meta.category == c.id);
+            categories.push(context! { name => &c.name, url => ctx.url(&format!("disclosures/{}/", c.id)), count => rows.len(), description => &c.description });
+            self.page("disclosure_list.html", &format!("disclosures/{}/", c.id), &c.name, context! { heading => &c.name, description => &c.description, docs => rows })?;
+        }
+        let mut years: Vec<i32> = docs.iter().map(|d| d.meta.published.year()).collect();
+        years.dedup();
+        let mut year_links = Vec::new();
+        for y in &years {
+            let rows = list(&|d| d.meta.published.year() == *y);
+            let title = format!("{y} 年发布的文件");
+            year_links.push(context! { name => y.to_string(), url => ctx.url(&format!("disclosures/years/{y}/")), count => rows.len() });
+            self.page("disclosure_list.html", &format!("disclosures/years/{y}/"), &title.clone(), context! { heading => title, docs => rows })?;
+        }
+        let mut agencies: BTreeMap<&str, usize> = BTreeMap::new();
+        for d in &docs {
+            *agencies.entry(d.meta.agency.as_str()).or_default() += 1;
+        }
+        let mut agency_links = Vec::new();
+        for (agency, count) in &agencies {
+            let path = format!("disclosures/agencies/{}/", views::agency_slug(agency));
+            let rows = list(&|d| d.meta.agency == *agency);
+            agency_links.push(context! { name => agency, url => ctx.url(&path), count => count });
+            self.page("disclosure_list.html", &path, agency, context! { heading => agency, docs => rows })?;
+        }
+        let recent = list(&|_| true);
+        self.page(
+            "disclosures.html",
+            "disclosures/",
+            "政府信息公开",
+            context! { categories => categories, years => year_links, agencies => agency_links, docs => recent },
+        )
+    }
+
+    fn latest(&self, limit: usize) -> Vec<Value> {
+        let ctx = self.ctx;
+        let mut updates: Vec<(NaiveDate, Value)> = ctx
+            .catalog
+            .items
+            .iter()
+            .map(|i| (i.value.last_reviewed, context! { kind => "办事指南更新", name => &i.value.name, url => ctx.url(&urls::item(&i.value.code)), date => i.value.last_reviewed.to_string() }))
+            .chain(ctx.catalog.disclosures.iter().map(|d| (d.value.meta.published, context! { kind => "公开文件发布", name => &d.value.meta.title, url => ctx.url(&urls::disclosure(&d.value.slug)), date => d.value.meta.published.to_string() })))
+            .chain(ctx.catalog.guides.iter().map(|g| (g.value.meta.updated, context! { kind => "办事攻略更新", name => &g.value.meta.title, url => ctx.url(&urls::guide(&g.value.slug)), date => g.value.meta.updated.to_string() })))
+            .collect();
+        // Newest first; ties keep catalog order so builds are reproducible.
+        updates.sort_by(|a, b| b.0.cmp(&a.0));
+        updates.truncate(limit);
+        updates.into_iter().map(|(_, v)| v).collect()
+    }
+
+    fn home(&self) -> Result<()> {
+        let ctx = self.ctx;
+        let items = &ctx.catalog.items;
+        let count = |f: &dyn Fn(&Item) -> bool| items.iter().filter(|i| f(&i.value)).count();
+        let stats = context! {
+            items => items.len(),
+            departments => ctx.catalog.departments.len(),
+            online => count(&|i| i.visits == 0),
+            at_most_once => count(&|i| i.visits <= 1),
+            instant => count(&|i| i.handling == Handling::Instant),
+        };
+        let themes = |audience: Audience| -> Vec<Value> {
+            ctx.catalog
+                .themes
+                .iter()
+                .filter(|t| t.audience == audience)
+                .map(|t| context! { name => &t.name, url => ctx.url(&urls::theme(&t.id)) })
+                .collect()
+        };
+        let departments: Vec<Value> = ctx
+            .catalog
+            .departments
+            .iter()
+            .map(|d| context! { name => &d.name, url => ctx.url(&urls::department(&d.id)) })
+            .collect();
+        let guides: Vec<_> = ctx.catalog.guides.iter().map(|g| views::guide_view(ctx, &g.value, false)).collect();
+        self.page(
+            "home.html",
+            "",
+            &ctx.catalog.site.name,
+            context! {
+                stats => stats,
+                individual_themes => themes(Audience::Individual),
+                business_themes => themes(Audience::Business),
+                departments => departments,
+                guides => guides,
+                updates => self.latest(12),
+            },
+        )
+    }
+
+    fn updates(&self) -> Result<()> {
+        self.page("updates.html", "updates/", "更新记录", context! { updates => self.latest(500) })
+    }
+
+    fn not_found(&self) -> Result<()> {
+        self.page("404.html", "404.html", "页面不存在", context! {})
+    }
+}

@@ -358,7 +358,9 @@ fn limits(f: &str, item: &Item, out: &mut Vec<Problem>) {
 }
 
 fn contacts(ctx: &Context, f: &str, item: &Item, out: &mut Vec<Problem>) {
-    let dept = ctx.departments.get(item.department.as_str());
+    // An unknown department is reported once, not as missing phones too.
+    let Some(dept) = ctx.departments.get(item.department.as_str()) else { return };
+    let dept = Some(dept);
     let enquiry = !item.enquiry_phone.trim().is_empty()
         || dept.is_some_and(|d| !d.enquiry_phone.trim().is_empty());
     let complaint = !item.complaint_phone.trim().is_empty()

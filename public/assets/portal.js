@@ -1,0 +1,14 @@
+// Small progressive enhancement: remember the large-text choice across pages.
+// Everything works without it.
+(function () {
+  var box = document.getElementById("large-text");
+  if (!box) return;
+  try {
+    box.checked = localStorage.getItem("large-text") === "1";
+    document.documentElement.classList.toggle("large-text", box.checked);
+    box.addEventListener("change", function () {
+      localStorage.setItem("large-text", box.checked ? "1" : "0");
+      document.documentElement.classList.toggle("large-text", box.checked);
+    });
+  } catch (e) { /* storage blocked: the toggle still works on this page */ }
+})();
