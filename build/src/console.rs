@@ -11,7 +11,11 @@ pub fn report(problems: &[Problem]) -> usize {
     }
     let errors = problems.iter().filter(|p| p.is_error()).count();
     let warnings = problems.len() - errors;
-    let files = problems.iter().map(|p| &p.file).collect::<std::collections::HashSet<_>>().len();
+    let files = problems
+        .iter()
+        .map(|p| &p.file)
+        .collect::<std::collections::HashSet<_>>()
+        .len();
     if problems.is_empty() {
         eprintln!("No problems found.");
     } else {

@@ -19,7 +19,9 @@ pub fn write_all(ctx: &Ctx, staging: &Staging, env: &Environment) -> Result<()> 
     items_csv(ctx, staging)?;
     materials_csv(ctx, staging)?;
     sitemap(ctx, staging, env)?;
-    let robots = env.get_template("robots.txt")?.render(context! { sitemap => ctx.absolute("sitemap.xml") })?;
+    let robots = env
+        .get_template("robots.txt")?
+        .render(context! { sitemap => ctx.absolute("sitemap.xml") })?;
     staging.write("robots.txt", robots.as_bytes())
 }
 
@@ -54,11 +56,21 @@ fn catalog_json(ctx: &Ctx, staging: &Staging) -> Result<()> {
         generated: ctx.today.to_string(),
         departments: &c.departments,
         themes: &c.themes,
-        items: c.items.iter().map(|i| ItemJson { url: ctx.absolute(&urls::item(&i.value.code)), item: &i.value }).collect(),
+        items: c
+            .items
+            .iter()
+            .map(|i| ItemJson {
+                url: ctx.absolute(&urls::item(&i.value.code)),
+                item: &i.value,
+            })
+            .collect(),
         disclosures: c
             .disclosures
             .iter()
-            .map(|d| DocJson { url: ctx.absolute(&urls::disclosure(&d.value.slug)), meta: &d.value.meta })
+            .map(|d| DocJson {
+                url: ctx.absolute(&urls::disclosure(&d.value.slug)),
+                meta: &d.value.meta,
+            })
             .collect(),
     };
     staging.write("data/catalog.json", &serde_json::to_vec(&data)?)
@@ -79,17 +91,40 @@ fn limit(l: Option<Limit>) -> String {
 
 fn items_csv(ctx: &Ctx, staging: &Staging) -> Result<()> {
     let header = [
-        "事项编码", "事项名称", "事项类型", "服务对象", "行使层级", "实施主体", "办件类型", "法定时限", "承诺时限",
-        "到现场次数", "网上办理", "是否收费", "材料数", "最近审核", "网址",
+        "事项编码",
+        "事项名称",
+        "事项类型",
+        "服务对象",
+        "行使层级",
+        "实施主体",
+        "办件类型",
+        "法定时限",
+        "承诺时限",
+        "到现场次数",
+        "网上办理",
+        "是否收费",
+        "材料数",
+        "最近审核",
+        "网址",
     ];
-    let dept_name = |id: &str| ctx.catalog.departments.iter().find(|d| d.id == id).map_or(id.to_string(), |d| d.name.clone());
+    let dept_name = |id: &str| {
+        ctx.catalog
+            .departments
+            .iter()
+            .find(|d| d.id == id)
+            .map_or(id.to_string(), |d| d.name.clone())
+    };
     let rows = ctx.catalog.items.iter().map(|i| {
         let i = &i.value;
         vec![
             i.code.clone(),
             i.name.clone(),
             i.item_type.label().into(),
-            i.audience.iter().map(|a| a.label()).collect::<Vec<_>>().join("、"),
+            i.audience
+                .iter()
+                .map(|a| a.label())
+                .collect::<Vec<_>>()
+                .join("、"),
             i.level.label().into(),
             dept_name(&i.department),
             i.handling.label().into(),
@@ -97,7 +132,12 @@ fn items_csv(ctx: &Ctx, staging: &Staging) -> Result<()> {
             limit(i.promised_limit),
             i.visits.to_string(),
             i.online_url.clone(),
-            if i.fees.as_ref().is_some_and(|f| f.charged) { "是" } else { "否" }.into(),
+            if i.fees.as_ref().is_some_and(|f| f.charged) {
+                "是"
+            } else {
+                "否"
+            }
+            .into(),
             i.materials.len().to_string(),
             i.last_reviewed.to_string(),
             ctx.absolute(&urls::item(&i.code)),
@@ -108,8 +148,19 @@ fn items_csv(ctx: &Ctx, staging: &Staging) -> Result<()> {
 
 fn materials_csv(ctx: &Ctx, staging: &Staging) -> Result<()> {
     let header = [
-        "事项编码", "事项名称", "材料编号", "材料名称", "来源", "出具单位", "原件", "复印件", "形式", "要求", "空白表格",
-        "示例样表", "备注",
+        "事项编码",
+        "事项名称",
+        "材料编号",
+        "材料名称",
+        "来源",
+        "出具单位",
+        "原件",
+        "复印件",
+        "形式",
+        "要求",
+        "空白表格",
+        "示例样表",
+        "备注",
     ];
     let file = |p: &str| match p {
         "" => String::new(),
@@ -143,20 +194,48 @@ fn materials_csv(ctx: &Ctx, staging: &Staging) -> Result<()> {
 fn sitemap(ctx: &Ctx, staging: &Staging, env: &Environment) -> Result<()> {
     let c = ctx.catalog;
     let mut urls: Vec<(String, String)> = vec![(ctx.absolute(""), ctx.today.to_string())];
-    for section in ["departments/", "themes/", "guides/", "disclosures/", "updates/"] {
+    for section in [
+        "departments/",
+        "themes/",
+        "guides/",
+        "disclosures/",
+        "updates/",
+    ] {
         urls.push((ctx.absolute(section), String::new()));
     }
-    urls.extend(c.items.iter().map(|i| (ctx.absolute(&urls::item(&i.value.code)), i.value.last_reviewed.to_string())));
-    urls.extend(c.departments.iter().map(|d| (ctx.absolute(&urls::department(&d.id)), String::new())));
-    urls.extend(c.themes.iter().map(|t| (ctx.absolute(&urls::theme(&t.id)), String::new())));
-    urls.extend(c.guides.iter().map(|g| (ctx.absolute(&urls::guide(&g.value.slug)), g.value.meta.updated.to_string())));
+    urls.extend(c.items.iter().map(|i| {
+        (
+            ctx.absolute(&urls::item(&i.value.code)),
+            i.value.last_reviewed.to_string(),
+        )
+    }));
     urls.extend(
-        c.disclosures
+        c.departments
             .iter()
-            .map(|d| (ctx.absolute(&urls::disclosure(&d.value.slug)), d.value.meta.published.to_string())),
+            .map(|d| (ctx.absolute(&urls::department(&d.id)), String::new())),
     );
+    urls.extend(
+        c.themes
+            .iter()
+            .map(|t| (ctx.absolute(&urls::theme(&t.id)), String::new())),
+    );
+    urls.extend(c.guides.iter().map(|g| {
+        (
+            ctx.absolute(&urls::guide(&g.value.slug)),
+            g.value.meta.updated.to_string(),
+        )
+    }));
+    urls.extend(c.disclosures.iter().map(|d| {
+        (
+            ctx.absolute(&urls::disclosure(&d.value.slug)),
+            d.value.meta.published.to_string(),
+        )
+    }));
     let to_value = |chunk: &[(String, String)]| -> Vec<minijinja::Value> {
-        chunk.iter().map(|(loc, lastmod)| context! { loc => loc, lastmod => lastmod }).collect()
+        chunk
+            .iter()
+            .map(|(loc, lastmod)| context! { loc => loc, lastmod => lastmod })
+            .collect()
     };
     let page = env.get_template("sitemap.xml")?;
     if urls.len() <= SITEMAP_URLS {
@@ -166,9 +245,15 @@ fn sitemap(ctx: &Ctx, staging: &Staging, env: &Environment) -> Result<()> {
     let mut parts = Vec::new();
     for (n, chunk) in urls.chunks(SITEMAP_URLS).enumerate() {
         let name = format!("sitemap-{}.xml", n + 1);
-        staging.write(&name, page.render(context! { urls => to_value(chunk) })?.as_bytes())?;
+        staging.write(
+            &name,
+            page.render(context! { urls => to_value(chunk) })?
+                .as_bytes(),
+        )?;
         parts.push(ctx.absolute(&name));
     }
-    let index = env.get_template("sitemap_index.xml")?.render(context! { sitemaps => parts })?;
+    let index = env
+        .get_template("sitemap_index.xml")?
+        .render(context! { sitemaps => parts })?;
     staging.write("sitemap.xml", index.as_bytes())
 }

@@ -47,15 +47,21 @@ pub fn load(root: &Path) -> Loaded {
     let mut catalog = Catalog::default();
     if !root.is_dir() {
         problems.push(
-            Problem::error(&root.display().to_string(), "", "the content folder does not exist")
-                .hint("pass --content DIR, or run `portal demo --items 100 --out content` to make one"),
+            Problem::error(
+                &root.display().to_string(),
+                "",
+                "the content folder does not exist",
+            )
+            .hint("pass --content DIR, or run `portal demo --items 100 --out content` to make one"),
         );
         return Loaded { catalog, problems };
     }
     if let Some(site) = read_data::<Site>(root, Path::new("site.toml"), &mut problems) {
         catalog.site = site;
     }
-    if let Some(d) = read_data::<DepartmentsFile>(root, Path::new("departments.toml"), &mut problems) {
+    if let Some(d) =
+        read_data::<DepartmentsFile>(root, Path::new("departments.toml"), &mut problems)
+    {
         catalog.departments = d.department;
     }
     if let Some(t) = read_data::<ThemesFile>(root, Path::new("themes.toml"), &mut problems) {
@@ -63,23 +69,36 @@ pub fn load(root: &Path) -> Loaded {
     }
     for path in files_under(root, "calendar", &["toml"]) {
         if let Some(year) = read_data(root, &path, &mut problems) {
-            catalog.calendar.push(Sourced { file: rel(&path), value: year });
+            catalog.calendar.push(Sourced {
+                file: rel(&path),
+                value: year,
+            });
         }
     }
-    let (items, item_problems) = read_all(root, files_under(root, "items", &["toml", "yaml", "yml"]), |root, path, out| {
-        read_data::<Item>(root, path, out)
-    });
+    let (items, item_problems) = read_all(
+        root,
+        files_under(root, "items", &["toml", "yaml", "yml"]),
+        read_data::<Item>,
+    );
     catalog.items = items;
     problems.extend(item_problems);
-    let (guides, p) = read_all(root, files_under(root, "guides", &["md"]), read_page::<GuideMeta>);
+    let (guides, p) = read_all(
+        root,
+        files_under(root, "guides", &["md"]),
+        read_page::<GuideMeta>,
+    );
     catalog.guides = guides;
     problems.extend(p);
-    let (docs, p) = read_all(root, files_under(root, "disclosures", &["md"]), read_page::<DisclosureMeta>);
+    let (docs, p) = read_all(
+        root,
+        files_under(root, "disclosures", &["md"]),
+        read_page::<DisclosureMeta>,
+    );
     catalog.disclosures = docs;
     problems.extend(p);
     catalog.files = files_under(root, "files", &[])
         .into_iter()
-        .filter_map(|p| p.strip_prefix("files").ok().map(|p| slash_path(p)))
+        .filter_map(|p| p.strip_prefix("files").ok().map(slash_path))
         .collect::<BTreeSet<_>>();
     Loaded { catalog, problems }
 }
@@ -90,7 +109,9 @@ pub fn check(root: &Path, today: chrono::NaiveDate) -> Loaded {
     let mut rules = validate::validate(&loaded.catalog, today);
     locate_all(root, &mut rules);
     loaded.problems.extend(rules);
-    loaded.problems.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    loaded
+        .problems
+        .sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     loaded
 }
 
@@ -104,7 +125,10 @@ fn read_all<T: Send>(
         .par_iter()
         .map(|path| {
             let mut problems = Vec::new();
-            let value = read(root, path, &mut problems).map(|value| Sourced { file: rel(path), value });
+            let value = read(root, path, &mut problems).map(|value| Sourced {
+                file: rel(path),
+                value,
+            });
             (value, problems)
         })
         .collect();
@@ -125,7 +149,13 @@ fn files_under(root: &Path, dir: &str, exts: &[&str]) -> Vec<PathBuf> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
-        .filter(|e| exts.is_empty() || e.path().extension().and_then(|x| x.to_str()).is_some_and(|x| exts.contains(&x)))
+        .filter(|e| {
+            exts.is_empty()
+                || e.path()
+                    .extension()
+                    .and_then(|x| x.to_str())
+                    .is_some_and(|x| exts.contains(&x))
+        })
         .filter_map(|e| e.path().strip_prefix(root).ok().map(Path::to_path_buf))
         .collect();
     out.sort();
@@ -161,20 +191,35 @@ pub fn read_text(root: &Path, path: &Path, problems: &mut Vec<Problem>) -> Optio
     };
     if size > MAX_FILE_BYTES {
         problems.push(
-            Problem::error(&file, "", format!("the file is too large ({:.1} MB)", size as f64 / 1048576.0))
-                .hint(format!("content files may be at most {} MB; split it or move attachments to files/", MAX_FILE_BYTES / 1048576)),
+            Problem::error(
+                &file,
+                "",
+                format!("the file is too large ({:.1} MB)", size as f64 / 1048576.0),
+            )
+            .hint(format!(
+                "content files may be at most {} MB; split it or move attachments to files/",
+                MAX_FILE_BYTES / 1048576
+            )),
         );
         return None;
     }
     let bytes = match std::fs::read(&full) {
         Ok(b) => b,
         Err(e) => {
-            problems.push(Problem::error(&file, "", format!("cannot read the file: {e}")));
+            problems.push(Problem::error(
+                &file,
+                "",
+                format!("cannot read the file: {e}"),
+            ));
             return None;
         }
     };
     match String::from_utf8(bytes) {
-        Ok(text) => Some(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text)),
+        Ok(text) => Some(
+            text.strip_prefix('\u{feff}')
+                .map(str::to_string)
+                .unwrap_or(text),
+        ),
         Err(e) => {
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let (line, column) = locate::line_col(&String::from_utf8_lossy(valid), valid.len());
@@ -188,7 +233,11 @@ pub fn read_text(root: &Path, path: &Path, problems: &mut Vec<Problem>) -> Optio
     }
 }
 
-fn read_data<T: DeserializeOwned + Serialize>(root: &Path, path: &Path, problems: &mut Vec<Problem>) -> Option<T> {
+fn read_data<T: DeserializeOwned + Serialize>(
+    root: &Path,
+    path: &Path,
+    problems: &mut Vec<Problem>,
+) -> Option<T> {
     let text = read_text(root, path, problems)?;
     let format = Format::of(path).unwrap_or(Format::Toml);
     parse(&rel(path), &text, format, 0, problems)
@@ -211,41 +260,67 @@ pub fn parse<T: DeserializeOwned + Serialize>(
                 Err(e) => {
                     let (line, col) = locate::line_col(text, e.span().map_or(0, |s| s.start));
                     problems.push(
-                        Problem::error(file, "", format!("TOML syntax error: {}", e.message().trim()))
-                            .hint("check quotes, brackets and `=`; text values need \"quotes\"")
-                            .at(line + line_offset, col),
+                        Problem::error(
+                            file,
+                            "",
+                            format!("TOML syntax error: {}", e.message().trim()),
+                        )
+                        .hint("check quotes, brackets and `=`; text values need \"quotes\"")
+                        .at(line + line_offset, col),
                     );
                     return None;
                 }
             };
             let de = toml::de::Deserializer::from(doc.clone());
-            let result = serde_ignored::deserialize(de, |path| unknown.push(path.to_string())).map_err(|e| {
-                let at = e.span().map_or(0, |s| s.start);
-                let (line, col) = locate::line_col(text, at);
-                Problem::error(file, locate::toml_path_at(&doc, at), plain_serde_message(e.message())).at(line + line_offset, col)
-            });
+            let result = serde_ignored::deserialize(de, |path| unknown.push(path.to_string()))
+                .map_err(|e| {
+                    let at = e.span().map_or(0, |s| s.start);
+                    let (line, col) = locate::line_col(text, at);
+                    // A missing key has no place of its own: the message names it.
+                    let field = if e.message().starts_with("missing field") {
+                        String::new()
+                    } else {
+                        locate::toml_path_at(&doc, at)
+                    };
+                    Problem::error(file, field, plain_serde_message(e.message()))
+                        .at(line + line_offset, col)
+                });
             (result, Some(doc))
         }
         Format::Yaml => {
             let de = serde_norway::Deserializer::from_str(text);
-            let result = serde_ignored::deserialize(de, |path| unknown.push(path.to_string())).map_err(|e| {
-                let (line, col) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
-                Problem::error(file, "", format!("YAML: {}", plain_serde_message(&e.to_string()))).at(line + line_offset, col)
-            });
+            let result = serde_ignored::deserialize(de, |path| unknown.push(path.to_string()))
+                .map_err(|e| {
+                    let (line, col) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
+                    Problem::error(
+                        file,
+                        "",
+                        format!("YAML: {}", plain_serde_message(&e.to_string())),
+                    )
+                    .at(line + line_offset, col)
+                });
             (result, None)
         }
     };
-    let known = result.as_ref().ok().and_then(|v| serde_json::to_value(v).ok());
+    let known = result
+        .as_ref()
+        .ok()
+        .and_then(|v| serde_json::to_value(v).ok());
     for path in unknown {
         let segments = locate::parse_path(&path);
         let key = match segments.last() {
             Some(Segment::Key(k)) => k.clone(),
             _ => path.clone(),
         };
-        let siblings = known.as_ref().map(|v| keys_at(v, &segments[..segments.len().saturating_sub(1)])).unwrap_or_default();
+        let siblings = known
+            .as_ref()
+            .map(|v| keys_at(v, &segments[..segments.len().saturating_sub(1)]))
+            .unwrap_or_default();
         let hint = match validate::suggest(&key, siblings.iter().map(String::as_str)) {
             Some(k) => format!("did you mean `{k}`?"),
-            None if siblings.is_empty() => "remove it; see docs/content.md for the keys this file takes".to_string(),
+            None if siblings.is_empty() => {
+                "remove it; see docs/content.md for the keys this file takes".to_string()
+            }
             None => format!("remove it; keys allowed here: {}", siblings.join(", ")),
         };
         let offset = match (&doc, format) {
@@ -253,7 +328,15 @@ pub fn parse<T: DeserializeOwned + Serialize>(
             _ => locate::yaml_offset(text, &segments),
         };
         let (line, col) = locate::line_col(text, offset);
-        problems.push(Problem::error(file, locate::dotted(&segments), format!("unknown key `{key}`")).hint(hint).at(line + line_offset, col));
+        problems.push(
+            Problem::error(
+                file,
+                locate::dotted(&segments),
+                format!("unknown key `{key}`"),
+            )
+            .hint(hint)
+            .at(line + line_offset, col),
+        );
     }
     match result {
         Ok(v) => Some(v),
@@ -294,12 +377,16 @@ fn plain_serde_message(msg: &str) -> String {
         return format!("the required key {rest} is missing");
     }
     if let Some(rest) = msg.strip_prefix("unknown variant ") {
-        return format!("{rest}").replacen(", expected", " is not allowed here; expected", 1);
+        return rest.replacen(", expected", " is not allowed here; expected", 1);
     }
     msg.replace("invalid type: ", "wrong type: found ")
 }
 
-fn read_page<M: DeserializeOwned + Serialize>(root: &Path, path: &Path, problems: &mut Vec<Problem>) -> Option<Page<M>> {
+fn read_page<M: DeserializeOwned + Serialize>(
+    root: &Path,
+    path: &Path,
+    problems: &mut Vec<Problem>,
+) -> Option<Page<M>> {
     let file = rel(path);
     let text = read_text(root, path, problems)?;
     let Some(split) = frontmatter::split(&text) else {
@@ -310,10 +397,25 @@ fn read_page<M: DeserializeOwned + Serialize>(root: &Path, path: &Path, problems
         );
         return None;
     };
-    let meta = parse::<M>(&file, split.meta, split.format, split.meta_line - 1, problems)?;
-    let folder = path.components().next().map(|c| c.as_os_str().to_string_lossy().to_string()).unwrap_or_default();
-    let slug = slash_path(path.strip_prefix(&folder).unwrap_or(path)).trim_end_matches(".md").to_string();
-    if !slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '/') {
+    let meta = parse::<M>(
+        &file,
+        split.meta,
+        split.format,
+        split.meta_line - 1,
+        problems,
+    )?;
+    let folder = path
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().to_string())
+        .unwrap_or_default();
+    let slug = slash_path(path.strip_prefix(&folder).unwrap_or(path))
+        .trim_end_matches(".md")
+        .to_string();
+    if !slug
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '/')
+    {
         problems.push(
             Problem::error(&file, "", format!("the file name `{slug}` cannot be a web address"))
                 .hint("name Markdown files with lower-case letters, digits and `-`, e.g. open-a-restaurant.md"),
@@ -321,7 +423,12 @@ fn read_page<M: DeserializeOwned + Serialize>(root: &Path, path: &Path, problems
         return None;
     }
     let links = markdown::links(split.body, split.body_line);
-    Some(Page { meta, slug, body: split.body.to_string(), links })
+    Some(Page {
+        meta,
+        slug,
+        body: split.body.to_string(),
+        links,
+    })
 }
 
 /// Fills in line and column of rule problems from their field paths.
@@ -331,15 +438,25 @@ fn locate_all(root: &Path, problems: &mut [Problem]) {
         by_file.entry(p.file.clone()).or_default().push(p);
     }
     for (file, list) in by_file {
-        let Ok(text) = std::fs::read_to_string(root.join(&file)) else { continue };
+        let Ok(text) = std::fs::read_to_string(root.join(&file)) else {
+            continue;
+        };
         let (data, format, shift) = match file.ends_with(".md") {
             true => match frontmatter::split(&text) {
                 Some(s) => (s.meta.to_string(), s.format, s.meta_line - 1),
                 None => continue,
             },
-            false => (text, Format::of(Path::new(&file)).unwrap_or(Format::Toml), 0),
+            false => (
+                text,
+                Format::of(Path::new(&file)).unwrap_or(Format::Toml),
+                0,
+            ),
         };
-        let doc = if format == Format::Toml { DeTable::parse(&data).ok() } else { None };
+        let doc = if format == Format::Toml {
+            DeTable::parse(&data).ok()
+        } else {
+            None
+        };
         for p in list {
             let segments = locate::parse_path(&p.field);
             let offset = match &doc {

@@ -3,8 +3,8 @@
 //! walking its keys line by line, which is exact for the block style
 //! officers write.
 
-use toml::de::{DeArray, DeTable, DeValue};
 use toml::Spanned;
+use toml::de::{DeArray, DeTable, DeValue};
 
 /// One step of a field path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,7 +113,8 @@ fn find_in_value(value: &Spanned<DeValue>, offset: usize, path: &mut Vec<Segment
         DeValue::Table(t) => find_in_table(t, offset, path),
         DeValue::Array(a) => a.iter().enumerate().any(|(i, v)| {
             path.push(Segment::Index(i));
-            let found = find_in_value(v, offset, path) || (v.span().contains(&offset) && !matches!(v.get_ref(), DeValue::Table(_)));
+            let found = find_in_value(v, offset, path)
+                || (v.span().contains(&offset) && !matches!(v.get_ref(), DeValue::Table(_)));
             if !found {
                 path.pop();
             }
@@ -157,7 +158,9 @@ pub fn yaml_offset(text: &str, path: &[Segment]) -> usize {
         let found = match seg {
             Segment::Key(k) => lines[row..].iter().position(|(_, l)| {
                 let body = l.trim_start_matches([' ', '-']);
-                indent(l) >= min_indent && body.starts_with(k.as_str()) && body[k.len()..].trim_start().starts_with(':')
+                indent(l) >= min_indent
+                    && body.starts_with(k.as_str())
+                    && body[k.len()..].trim_start().starts_with(':')
             }),
             Segment::Index(i) => lines[row..]
                 .iter()
@@ -196,7 +199,11 @@ mod tests {
     fn paths() {
         assert_eq!(
             parse_path("materials[2].source"),
-            vec![Segment::Key("materials".into()), Segment::Index(2), Segment::Key("source".into())]
+            vec![
+                Segment::Key("materials".into()),
+                Segment::Index(2),
+                Segment::Key("source".into())
+            ]
         );
         assert_eq!(parse_path("a.0.b"), parse_path("a[0].b"));
         assert_eq!(parse_path("s[1].options[0]").len(), 4);

@@ -87,11 +87,23 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let loaded = load::check(&content, today());
             let errors = console::report(&loaded.problems);
             let failed = errors > 0 || (strict && !loaded.problems.is_empty());
-            Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+            Ok(if failed {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
         }
-        Command::Build { content, out, public } => {
+        Command::Build {
+            content,
+            out,
+            public,
+        } => {
             let ok = site::build(&content, &public, &out, today())?;
-            Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Command::Serve { dist, addr } => {
             portal_server::serve_blocking(&dist, &addr)?;

@@ -11,13 +11,23 @@ fn options() -> Options {
 /// the site is served from.
 pub fn to_html(markdown: &str, root: &str) -> String {
     let parser = Parser::new_ext(markdown, options()).map(|event| match event {
-        Event::Start(Tag::Link { link_type, dest_url, title, id }) => Event::Start(Tag::Link {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
             link_type,
             dest_url: rebase(&dest_url, root).into(),
             title,
             id,
         }),
-        Event::Start(Tag::Image { link_type, dest_url, title, id }) => Event::Start(Tag::Image {
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
             link_type,
             dest_url: rebase(&dest_url, root).into(),
             title,
@@ -67,7 +77,10 @@ mod tests {
 
     #[test]
     fn strips_scripts_and_handlers() {
-        let html = to_html("hi <script>alert(1)</script><img src=x onerror=alert(1)> [x](javascript:alert(1))", "/");
+        let html = to_html(
+            "hi <script>alert(1)</script><img src=x onerror=alert(1)> [x](javascript:alert(1))",
+            "/",
+        );
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
@@ -75,7 +88,10 @@ mod tests {
 
     #[test]
     fn rebases_site_paths() {
-        let html = to_html("[a](/items/X/) [b](https://e.org/x) [c](//evil.org)", "/portal/");
+        let html = to_html(
+            "[a](/items/X/) [b](https://e.org/x) [c](//evil.org)",
+            "/portal/",
+        );
         assert!(html.contains("href=\"/portal/items/X/\""), "{html}");
         assert!(html.contains("href=\"https://e.org/x\""));
     }
@@ -83,7 +99,13 @@ mod tests {
     #[test]
     fn finds_links_with_lines() {
         let links = links("a\n\n[x](/items/A/)\n\n![i](/files/p.png)", 5);
-        assert_eq!(links, vec![("/items/A/".to_string(), 7), ("/files/p.png".to_string(), 9)]);
+        assert_eq!(
+            links,
+            vec![
+                ("/items/A/".to_string(), 7),
+                ("/files/p.png".to_string(), 9)
+            ]
+        );
     }
 
     #[test]

@@ -14,18 +14,30 @@ pub struct Staging {
 impl Staging {
     /// Creates an empty staging folder next to `target`.
     pub fn new(target: &Path) -> Result<Staging> {
-        let name = target.file_name().context("the output folder needs a name, e.g. dist")?;
+        let name = target
+            .file_name()
+            .context("the output folder needs a name, e.g. dist")?;
         let parent = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        std::fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
-        let dir = parent.join(format!(".{}.building-{}", name.to_string_lossy(), std::process::id()));
+        std::fs::create_dir_all(&parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+        let dir = parent.join(format!(
+            ".{}.building-{}",
+            name.to_string_lossy(),
+            std::process::id()
+        ));
         if dir.exists() {
             std::fs::remove_dir_all(&dir)?;
         }
-        std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        Ok(Staging { target: target.to_path_buf(), dir, done: false })
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        Ok(Staging {
+            target: target.to_path_buf(),
+            dir,
+            done: false,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -47,18 +59,22 @@ impl Staging {
         let old = self.dir.with_extension("old");
         let had_old = self.target.exists();
         if had_old {
-            std::fs::rename(&self.target, &old)
-                .with_context(|| format!("cannot move the old site {} aside", self.target.display()))?;
+            std::fs::rename(&self.target, &old).with_context(|| {
+                format!("cannot move the old site {} aside", self.target.display())
+            })?;
         }
         if let Err(e) = std::fs::rename(&self.dir, &self.target) {
             if had_old {
                 let _ = std::fs::rename(&old, &self.target);
             }
-            return Err(e).with_context(|| format!("cannot move the new site into {}", self.target.display()));
+            return Err(e).with_context(|| {
+                format!("cannot move the new site into {}", self.target.display())
+            });
         }
         self.done = true;
         if had_old {
-            std::fs::remove_dir_all(&old).with_context(|| format!("cannot remove {}", old.display()))?;
+            std::fs::remove_dir_all(&old)
+                .with_context(|| format!("cannot remove {}", old.display()))?;
         }
         Ok(())
     }
@@ -82,7 +98,8 @@ pub fn copy_tree(from: &Path, to: &Path) -> Result<usize> {
         if entry.file_type().is_dir() {
             std::fs::create_dir_all(&dest)?;
         } else if entry.file_type().is_file() {
-            std::fs::copy(entry.path(), &dest).with_context(|| format!("cannot copy {}", entry.path().display()))?;
+            std::fs::copy(entry.path(), &dest)
+                .with_context(|| format!("cannot copy {}", entry.path().display()))?;
             count += 1;
         }
     }

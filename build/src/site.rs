@@ -53,16 +53,28 @@ pub fn build(content: &Path, public: &Path, out: &Path, today: NaiveDate) -> Res
 }
 
 /// Renders a checked catalog into `out`.
-pub fn render(catalog: &Catalog, content: &Path, public: &Path, out: &Path, today: NaiveDate) -> Result<Summary> {
+pub fn render(
+    catalog: &Catalog,
+    content: &Path,
+    public: &Path,
+    out: &Path,
+    today: NaiveDate,
+) -> Result<Summary> {
     let staging = Staging::new(out)?;
     let ctx = Ctx::new(catalog, today);
-    let site = Site { env: templates::environment(), ctx: &ctx, staging: &staging, pages: AtomicUsize::new(0) };
+    let site = Site {
+        env: templates::environment(),
+        ctx: &ctx,
+        staging: &staging,
+        pages: AtomicUsize::new(0),
+    };
     if public.is_dir() {
         output::copy_tree(public, staging.path()).context("cannot copy the public assets")?;
     }
     let files = content.join("files");
     if files.is_dir() {
-        output::copy_tree(&files, &staging.path().join("files")).context("cannot copy content/files")?;
+        output::copy_tree(&files, &staging.path().join("files"))
+            .context("cannot copy content/files")?;
     }
     console::step("Rendering pages");
     site.items()?;
@@ -77,7 +89,11 @@ pub fn render(catalog: &Catalog, content: &Path, public: &Path, out: &Path, toda
     exports::write_all(&ctx, &staging, &site.env)?;
     let pages = site.pages.load(Ordering::Relaxed);
     staging.commit()?;
-    Ok(Summary { pages, items: catalog.items.len(), ..Summary::default() })
+    Ok(Summary {
+        pages,
+        items: catalog.items.len(),
+        ..Summary::default()
+    })
 }
 
 struct Site<'a> {
@@ -105,7 +121,11 @@ impl Site<'_> {
                 ..extra
             })
             .with_context(|| format!("cannot render {path} with {template}"))?;
-        let file = if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_string() };
+        let file = if path.is_empty() || path.ends_with('/') {
+            format!("{path}index.html")
+        } else {
+            path.to_string()
+        };
         self.staging.write(&file, html.as_bytes())?;
         self.pages.fetch_add(1, Ordering::Relaxed);
         Ok(())
@@ -117,7 +137,12 @@ impl Site<'_> {
         items.par_iter().try_for_each(|item| {
             let view = views::item_view(self.ctx, &item.value);
             bar.inc(1);
-            self.page("item.html", &urls::item(&item.value.code), &item.value.name, context! { item => view })
+            self.page(
+                "item.html",
+                &urls::item(&item.value.code),
+                &item.value.name,
+                context! { item => view },
+            )
         })?;
         bar.finish_and_clear();
         Ok(())
@@ -132,22 +157,41 @@ impl Site<'_> {
     fn departments(&self) -> Result<()> {
         let mut by_dept: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();
         for item in &self.ctx.catalog.items {
-            by_dept.entry(item.value.department.as_str()).or_default().push(&item.value);
+            by_dept
+                .entry(item.value.department.as_str())
+                .or_default()
+                .push(&item.value);
         }
         let mut entries = Vec::new();
         for d in &self.ctx.catalog.departments {
             let items = by_dept.get(d.id.as_str()).cloned().unwrap_or_default();
             entries.push(context! { name => &d.name, url => self.ctx.url(&urls::department(&d.id)), count => items.len(), description => &d.description });
             let rows = self.rows(items.into_iter());
-            self.page("item_list.html", &urls::department(&d.id), &d.name, context! { heading => &d.name, department => d, rows => rows })?;
+            self.page(
+                "item_list.html",
+                &urls::department(&d.id),
+                &d.name,
+                context! { heading => &d.name, department => d, rows => rows },
+            )?;
         }
-        self.page("index_list.html", "departments/", "办事部门", context! { heading => "办事部门", entries => entries })
+        self.page(
+            "index_list.html",
+            "departments/",
+            "办事部门",
+            context! { heading => "办事部门", entries => entries },
+        )
     }
 
     fn themes(&self) -> Result<()> {
         let mut entries = Vec::new();
         for t in &self.ctx.catalog.themes {
-            let items = self.ctx.catalog.items.iter().map(|i| &i.value).filter(|i| i.themes.contains(&t.id));
+            let items = self
+                .ctx
+                .catalog
+                .items
+                .iter()
+                .map(|i| &i.value)
+                .filter(|i| i.themes.contains(&t.id));
             let rows = self.rows(items);
             let guides: Vec<_> = self
                 .ctx
@@ -158,9 +202,19 @@ impl Site<'_> {
                 .map(|g| views::guide_view(self.ctx, &g.value, false))
                 .collect();
             entries.push(context! { name => &t.name, url => self.ctx.url(&urls::theme(&t.id)), count => rows.len(), description => &t.description, audience => t.audience.label() });
-            self.page("item_list.html", &urls::theme(&t.id), &t.name, context! { heading => &t.name, theme => t, rows => rows, guides => guides })?;
+            self.page(
+                "item_list.html",
+                &urls::theme(&t.id),
+                &t.name,
+                context! { heading => &t.name, theme => t, rows => rows, guides => guides },
+            )?;
         }
-        self.page("index_list.html", "themes/", "主题服务", context! { heading => "主题服务", entries => entries })
+        self.page(
+            "index_list.html",
+            "themes/",
+            "主题服务",
+            context! { heading => "主题服务", entries => entries },
+        )
     }
 
     fn guides(&self) -> Result<()> {
@@ -168,27 +222,56 @@ impl Site<'_> {
         for g in &self.ctx.catalog.guides {
             let view = views::guide_view(self.ctx, &g.value, true);
             entries.push(context! { name => &view.title, url => &view.url, description => &view.summary, updated => view.updated.to_string() });
-            self.page("guide.html", &urls::guide(&g.value.slug), &view.title.clone(), context! { guide => view })?;
+            self.page(
+                "guide.html",
+                &urls::guide(&g.value.slug),
+                &view.title.clone(),
+                context! { guide => view },
+            )?;
         }
-        self.page("index_list.html", "guides/", "办事攻略", context! { heading => "办事攻略", entries => entries })
+        self.page(
+            "index_list.html",
+            "guides/",
+            "办事攻略",
+            context! { heading => "办事攻略", entries => entries },
+        )
     }
 
     fn disclosures(&self) -> Result<()> {
         let ctx = self.ctx;
-        let mut docs: Vec<&Page<DisclosureMeta>> = ctx.catalog.disclosures.iter().map(|d| &d.value).collect();
-        docs.sort_by(|a, b| b.meta.published.cmp(&a.meta.published).then(a.slug.cmp(&b.slug)));
+        let mut docs: Vec<&Page<DisclosureMeta>> =
+            ctx.catalog.disclosures.iter().map(|d| &d.value).collect();
+        docs.sort_by(|a, b| {
+            b.meta
+                .published
+                .cmp(&a.meta.published)
+                .then(a.slug.cmp(&b.slug))
+        });
         for doc in &docs {
             let view = views::doc_view(ctx, doc, true);
-            self.page("disclosure.html", &urls::disclosure(&doc.slug), &view.title.clone(), context! { doc => view })?;
+            self.page(
+                "disclosure.html",
+                &urls::disclosure(&doc.slug),
+                &view.title.clone(),
+                context! { doc => view },
+            )?;
         }
         let list = |filter: &dyn Fn(&Page<DisclosureMeta>) -> bool| -> Vec<views::DocView> {
-            docs.iter().filter(|d| filter(d)).map(|d| views::doc_view(ctx, d, false)).collect()
+            docs.iter()
+                .filter(|d| filter(d))
+                .map(|d| views::doc_view(ctx, d, false))
+                .collect()
         };
         let mut categories = Vec::new();
         for c in &ctx.catalog.site.disclosure_categories {
             let rows = list(&|d| d.meta.category == c.id);
             categories.push(context! { name => &c.name, url => ctx.url(&format!("disclosures/{}/", c.id)), count => rows.len(), description => &c.description });
-            self.page("disclosure_list.html", &format!("disclosures/{}/", c.id), &c.name, context! { heading => &c.name, description => &c.description, docs => rows })?;
+            self.page(
+                "disclosure_list.html",
+                &format!("disclosures/{}/", c.id),
+                &c.name,
+                context! { heading => &c.name, description => &c.description, docs => rows },
+            )?;
         }
         let mut years: Vec<i32> = docs.iter().map(|d| d.meta.published.year()).collect();
         years.dedup();
@@ -197,7 +280,12 @@ impl Site<'_> {
             let rows = list(&|d| d.meta.published.year() == *y);
             let title = format!("{y} 年发布的文件");
             year_links.push(context! { name => y.to_string(), url => ctx.url(&format!("disclosures/years/{y}/")), count => rows.len() });
-            self.page("disclosure_list.html", &format!("disclosures/years/{y}/"), &title.clone(), context! { heading => title, docs => rows })?;
+            self.page(
+                "disclosure_list.html",
+                &format!("disclosures/years/{y}/"),
+                &title.clone(),
+                context! { heading => title, docs => rows },
+            )?;
         }
         let mut agencies: BTreeMap<&str, usize> = BTreeMap::new();
         for d in &docs {
@@ -208,7 +296,12 @@ impl Site<'_> {
             let path = format!("disclosures/agencies/{}/", views::agency_slug(agency));
             let rows = list(&|d| d.meta.agency == *agency);
             agency_links.push(context! { name => agency, url => ctx.url(&path), count => count });
-            self.page("disclosure_list.html", &path, agency, context! { heading => agency, docs => rows })?;
+            self.page(
+                "disclosure_list.html",
+                &path,
+                agency,
+                context! { heading => agency, docs => rows },
+            )?;
         }
         let recent = list(&|_| true);
         self.page(
@@ -230,7 +323,7 @@ impl Site<'_> {
             .chain(ctx.catalog.guides.iter().map(|g| (g.value.meta.updated, context! { kind => "办事攻略更新", name => &g.value.meta.title, url => ctx.url(&urls::guide(&g.value.slug)), date => g.value.meta.updated.to_string() })))
             .collect();
         // Newest first; ties keep catalog order so builds are reproducible.
-        updates.sort_by(|a, b| b.0.cmp(&a.0));
+        updates.sort_by_key(|u| std::cmp::Reverse(u.0));
         updates.truncate(limit);
         updates.into_iter().map(|(_, v)| v).collect()
     }
@@ -260,7 +353,12 @@ impl Site<'_> {
             .iter()
             .map(|d| context! { name => &d.name, url => ctx.url(&urls::department(&d.id)) })
             .collect();
-        let guides: Vec<_> = ctx.catalog.guides.iter().map(|g| views::guide_view(ctx, &g.value, false)).collect();
+        let guides: Vec<_> = ctx
+            .catalog
+            .guides
+            .iter()
+            .map(|g| views::guide_view(ctx, &g.value, false))
+            .collect();
         self.page(
             "home.html",
             "",
@@ -277,7 +375,12 @@ impl Site<'_> {
     }
 
     fn updates(&self) -> Result<()> {
-        self.page("updates.html", "updates/", "更新记录", context! { updates => self.latest(500) })
+        self.page(
+            "updates.html",
+            "updates/",
+            "更新记录",
+            context! { updates => self.latest(500) },
+        )
     }
 
     fn not_found(&self) -> Result<()> {

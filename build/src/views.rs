@@ -30,10 +30,22 @@ impl<'a> Ctx<'a> {
             calendar: Calendar::new(&years),
             root: root_path(&catalog.site.base_url),
             today,
-            departments: catalog.departments.iter().map(|d| (d.id.as_str(), d)).collect(),
+            departments: catalog
+                .departments
+                .iter()
+                .map(|d| (d.id.as_str(), d))
+                .collect(),
             themes: catalog.themes.iter().map(|t| (t.id.as_str(), t)).collect(),
-            items: catalog.items.iter().map(|i| (i.value.code.as_str(), &i.value)).collect(),
-            docs: catalog.disclosures.iter().map(|d| (d.value.slug.as_str(), &d.value)).collect(),
+            items: catalog
+                .items
+                .iter()
+                .map(|i| (i.value.code.as_str(), &i.value))
+                .collect(),
+            docs: catalog
+                .disclosures
+                .iter()
+                .map(|d| (d.value.slug.as_str(), &d.value))
+                .collect(),
         }
     }
 
@@ -88,9 +100,15 @@ impl<'a> Ctx<'a> {
 
 /// The path part of the base URL, always ending in `/`.
 pub fn root_path(base_url: &str) -> String {
-    let after_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
+    let after_scheme = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
     let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
-    if path.ends_with('/') { path.to_string() } else { format!("{path}/") }
+    if path.ends_with('/') {
+        path.to_string()
+    } else {
+        format!("{path}/")
+    }
 }
 
 #[derive(Serialize, Clone)]
@@ -101,7 +119,10 @@ pub struct Link {
 
 impl Link {
     fn new(name: &str, url: String) -> Link {
-        Link { name: name.to_string(), url }
+        Link {
+            name: name.to_string(),
+            url,
+        }
     }
 }
 
@@ -226,11 +247,21 @@ pub struct StepView {
 pub fn item_view(ctx: &Ctx, item: &Item) -> ItemView {
     let dept = ctx.departments.get(item.department.as_str());
     let or_dept = |own: &str, f: fn(&Department) -> &str| -> String {
-        if own.is_empty() { dept.map_or("", |d| f(d)).to_string() } else { own.to_string() }
+        if own.is_empty() {
+            dept.map_or("", |d| f(d)).to_string()
+        } else {
+            own.to_string()
+        }
     };
     let windows = if item.windows.is_empty() {
         dept.filter(|d| !d.address.is_empty())
-            .map(|d| vec![Window { name: d.name.clone(), address: d.address.clone(), hours: d.hours.clone() }])
+            .map(|d| {
+                vec![Window {
+                    name: d.name.clone(),
+                    address: d.address.clone(),
+                    hours: d.hours.clone(),
+                }]
+            })
             .unwrap_or_default()
     } else {
         item.windows.clone()
@@ -252,10 +283,19 @@ pub fn item_view(ctx: &Ctx, item: &Item) -> ItemView {
         url: url.clone(),
         aliases: item.aliases.clone(),
         item_type: item.item_type.label(),
-        audience: item.audience.iter().map(|a| a.label()).collect::<Vec<_>>().join("、"),
+        audience: item
+            .audience
+            .iter()
+            .map(|a| a.label())
+            .collect::<Vec<_>>()
+            .join("、"),
         level: item.level.label(),
         department: ctx.department_link(&item.department),
-        co_departments: item.co_departments.iter().map(|d| ctx.department_link(d)).collect(),
+        co_departments: item
+            .co_departments
+            .iter()
+            .map(|d| ctx.department_link(d))
+            .collect(),
         themes: item.themes.iter().map(|t| ctx.theme_link(t)).collect(),
         handling: item.handling.label(),
         instant: item.handling == Handling::Instant,
@@ -279,7 +319,11 @@ pub fn item_view(ctx: &Ctx, item: &Item) -> ItemView {
             .collect(),
         fees: item.fees.clone(),
         legal_basis: item.legal_basis.clone(),
-        result_sample: item.result.as_ref().map(|r| ctx.file_url(&r.sample)).unwrap_or_default(),
+        result_sample: item
+            .result
+            .as_ref()
+            .map(|r| ctx.file_url(&r.sample))
+            .unwrap_or_default(),
         result: item.result.clone(),
         delivery: item.delivery.iter().map(|d| d.label()).collect(),
         online_url: item.online_url.clone(),
@@ -307,7 +351,9 @@ fn materials(ctx: &Ctx, item: &Item) -> Vec<MaterialView> {
                     s.options
                         .iter()
                         .filter(|o| o.add_materials.contains(&m.id))
-                        .map(move |o| format!("{}：{}", s.question.trim_end_matches(['？', '?']), o.label))
+                        .map(move |o| {
+                            format!("{}：{}", s.question.trim_end_matches(['？', '?']), o.label)
+                        })
                 })
                 .collect();
             MaterialView {
@@ -331,7 +377,12 @@ fn materials(ctx: &Ctx, item: &Item) -> Vec<MaterialView> {
 }
 
 fn situations(item: &Item) -> Vec<SituationView> {
-    let name = |id: &String| item.materials.iter().find(|m| &m.id == id).map_or(id.clone(), |m| m.name.clone());
+    let name = |id: &String| {
+        item.materials
+            .iter()
+            .find(|m| &m.id == id)
+            .map_or(id.clone(), |m| m.name.clone())
+    };
     item.situations
         .iter()
         .map(|s| SituationView {
@@ -340,8 +391,16 @@ fn situations(item: &Item) -> Vec<SituationView> {
                 .options
                 .iter()
                 .map(|o| {
-                    let mut changes: Vec<String> = o.add_materials.iter().map(|id| format!("需要：{}", name(id))).collect();
-                    changes.extend(o.remove_materials.iter().map(|id| format!("无需：{}", name(id))));
+                    let mut changes: Vec<String> = o
+                        .add_materials
+                        .iter()
+                        .map(|id| format!("需要：{}", name(id)))
+                        .collect();
+                    changes.extend(
+                        o.remove_materials
+                            .iter()
+                            .map(|id| format!("无需：{}", name(id))),
+                    );
                     changes.extend(o.conditions.iter().cloned());
                     changes.extend(o.promised_limit.map(|l| format!("承诺时限：{}", l.label())));
                     if !o.fee.is_empty() {
@@ -350,7 +409,10 @@ fn situations(item: &Item) -> Vec<SituationView> {
                     if changes.is_empty() {
                         changes.push("材料与条件不变".to_string());
                     }
-                    OptionView { label: o.label.clone(), changes }
+                    OptionView {
+                        label: o.label.clone(),
+                        changes,
+                    }
                 })
                 .collect(),
         })
@@ -360,7 +422,10 @@ fn situations(item: &Item) -> Vec<SituationView> {
 /// schema.org `GovernmentService`, so search engines show the item well.
 fn json_ld(ctx: &Ctx, item: &Item, url: &str, phone: &str) -> serde_json::Value {
     let site = &ctx.catalog.site;
-    let provider = ctx.departments.get(item.department.as_str()).map_or(item.department.as_str(), |d| &d.name);
+    let provider = ctx
+        .departments
+        .get(item.department.as_str())
+        .map_or(item.department.as_str(), |d| &d.name);
     json!({
         "@context": "https://schema.org",
         "@type": "GovernmentService",
@@ -398,7 +463,11 @@ pub fn guide_view(ctx: &Ctx, page: &Page<GuideMeta>, with_body: bool) -> GuideVi
         url: ctx.url(&urls::guide(&page.slug)),
         summary: page.meta.summary.clone(),
         updated: page.meta.updated,
-        body_html: if with_body { ctx.markdown(&page.body) } else { String::new() },
+        body_html: if with_body {
+            ctx.markdown(&page.body)
+        } else {
+            String::new()
+        },
         themes: page.meta.themes.iter().map(|t| ctx.theme_link(t)).collect(),
         items: page.meta.items.iter().map(|c| ctx.item_link(c)).collect(),
     }
@@ -462,14 +531,20 @@ pub fn doc_view(ctx: &Ctx, page: &Page<DisclosureMeta>, with_body: bool) -> DocV
         replaced_by: m.replaced_by.iter().map(|s| ctx.doc_link(s)).collect(),
         supersedes: m.supersedes.iter().map(|s| ctx.doc_link(s)).collect(),
         superseded_by,
-        body_html: if with_body { ctx.markdown(&page.body) } else { String::new() },
+        body_html: if with_body {
+            ctx.markdown(&page.body)
+        } else {
+            String::new()
+        },
     }
 }
 
 /// A stable ASCII folder name for an agency (names are Chinese).
 pub fn agency_slug(agency: &str) -> String {
     // FNV-1a: stable across builds and platforms, unlike std's hasher.
-    let hash = agency.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3));
+    let hash = agency.bytes().fold(0xcbf29ce484222325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100000001b3)
+    });
     format!("{:08x}", hash as u32)
 }
 
@@ -486,7 +561,10 @@ mod tests {
 
     #[test]
     fn agency_slugs_are_stable() {
-        assert_eq!(agency_slug("云溪区人民政府办公室"), agency_slug("云溪区人民政府办公室"));
+        assert_eq!(
+            agency_slug("云溪区人民政府办公室"),
+            agency_slug("云溪区人民政府办公室")
+        );
         assert_ne!(agency_slug("云溪区人民政府"), agency_slug("云溪区财政局"));
     }
 }

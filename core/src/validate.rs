@@ -47,7 +47,11 @@ impl<'a> Context<'a> {
             departments: c.departments.iter().map(|d| (d.id.as_str(), d)).collect(),
             themes: c.themes.iter().map(|t| t.id.as_str()).collect(),
             codes: c.items.iter().map(|i| i.value.code.as_str()).collect(),
-            disclosures: c.disclosures.iter().map(|d| d.value.slug.as_str()).collect(),
+            disclosures: c
+                .disclosures
+                .iter()
+                .map(|d| d.value.slug.as_str())
+                .collect(),
             guides: c.guides.iter().map(|g| g.value.slug.as_str()).collect(),
             categories: c
                 .site
@@ -105,14 +109,18 @@ fn site(site: &Site, out: &mut Vec<Problem>) {
     let f = "site.toml";
     if !(site.base_url.starts_with("https://") || site.base_url.starts_with("http://")) {
         out.push(
-            Problem::error(f, "base_url", "the base URL must start with https:// or http://")
-                .hint("write the address of the public site, e.g. \"https://zwfw.example.gov.cn/\""),
+            Problem::error(
+                f,
+                "base_url",
+                "the base URL must start with https:// or http://",
+            )
+            .hint("write the address of the public site, e.g. \"https://zwfw.example.gov.cn/\""),
         );
     } else if !site.base_url.ends_with('/') {
-        out.push(Problem::error(f, "base_url", "the base URL must end with `/`").hint(format!(
-            "write \"{}/\"",
-            site.base_url
-        )));
+        out.push(
+            Problem::error(f, "base_url", "the base URL must end with `/`")
+                .hint(format!("write \"{}/\"", site.base_url)),
+        );
     }
     for (field, value) in [
         ("contact.phone", &site.contact.phone),
@@ -200,8 +208,15 @@ fn calendar(catalog: &Catalog, out: &mut Vec<Problem>) {
         let stem = f.rsplit('/').next().unwrap_or(f).trim_end_matches(".toml");
         if stem != year.year.to_string() {
             out.push(
-                Problem::error(f, "year", format!("the file says year {} but is named {stem}", year.year))
-                    .hint(format!("rename the file to {}.toml or fix the year", year.year)),
+                Problem::error(
+                    f,
+                    "year",
+                    format!("the file says year {} but is named {stem}", year.year),
+                )
+                .hint(format!(
+                    "rename the file to {}.toml or fix the year",
+                    year.year
+                )),
             );
         }
         for (i, h) in year.holidays.iter().enumerate() {
@@ -209,7 +224,10 @@ fn calendar(catalog: &Catalog, out: &mut Vec<Problem>) {
                 out.push(Problem::error(
                     f,
                     format!("holidays[{i}].to"),
-                    format!("the holiday `{}` ends ({}) before it starts ({})", h.name, h.to, h.from),
+                    format!(
+                        "the holiday `{}` ends ({}) before it starts ({})",
+                        h.name, h.to, h.from
+                    ),
                 ));
             }
             if h.from.year() != year.year {
@@ -221,17 +239,28 @@ fn calendar(catalog: &Catalog, out: &mut Vec<Problem>) {
             }
         }
         for (i, w) in year.workdays.iter().enumerate() {
-            if !matches!(w.date.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun) {
+            if !matches!(
+                w.date.weekday(),
+                chrono::Weekday::Sat | chrono::Weekday::Sun
+            ) {
                 out.push(
                     Problem::warning(
                         f,
                         format!("workdays[{i}].date"),
-                        format!("{} is a {:?}, already a working day", w.date, w.date.weekday()),
+                        format!(
+                            "{} is a {:?}, already a working day",
+                            w.date,
+                            w.date.weekday()
+                        ),
                     )
                     .hint("make-up working days (调休) are Saturdays or Sundays"),
                 );
             }
-            if year.holidays.iter().any(|h| h.from <= w.date && w.date <= h.to) {
+            if year
+                .holidays
+                .iter()
+                .any(|h| h.from <= w.date && w.date <= h.to)
+            {
                 out.push(Problem::error(
                     f,
                     format!("workdays[{i}].date"),
@@ -252,14 +281,22 @@ fn item_codes(catalog: &Catalog, out: &mut Vec<Problem>) {
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
         if !valid {
             out.push(
-                Problem::error(&item.file, "code", format!("`{code}` is not a valid item code"))
-                    .hint("item codes use letters, digits, `-`, `_` and `.`, e.g. \"320115-GA-0001\""),
+                Problem::error(
+                    &item.file,
+                    "code",
+                    format!("`{code}` is not a valid item code"),
+                )
+                .hint("item codes use letters, digits, `-`, `_` and `.`, e.g. \"320115-GA-0001\""),
             );
         }
         if let Some(first) = seen.insert(code, &item.file) {
             out.push(
-                Problem::error(&item.file, "code", format!("the item code `{code}` is also used by {first}"))
-                    .hint("every item needs its own code (事项编码)"),
+                Problem::error(
+                    &item.file,
+                    "code",
+                    format!("the item code `{code}` is also used by {first}"),
+                )
+                .hint("every item needs its own code (事项编码)"),
             );
         }
     }
@@ -290,23 +327,40 @@ fn references(ctx: &Context, f: &str, item: &Item, out: &mut Vec<Problem>) {
     let dept_ids = || ctx.departments.keys().copied();
     if !ctx.departments.contains_key(item.department.as_str()) {
         out.push(
-            Problem::error(f, "department", format!("unknown department `{}`", item.department))
-                .hint(did_you_mean(&item.department, dept_ids(), "departments in departments.toml")),
+            Problem::error(
+                f,
+                "department",
+                format!("unknown department `{}`", item.department),
+            )
+            .hint(did_you_mean(
+                &item.department,
+                dept_ids(),
+                "departments in departments.toml",
+            )),
         );
     }
     for (i, d) in item.co_departments.iter().enumerate() {
         if !ctx.departments.contains_key(d.as_str()) {
             out.push(
-                Problem::error(f, format!("co_departments[{i}]"), format!("unknown department `{d}`"))
-                    .hint(did_you_mean(d, dept_ids(), "departments in departments.toml")),
+                Problem::error(
+                    f,
+                    format!("co_departments[{i}]"),
+                    format!("unknown department `{d}`"),
+                )
+                .hint(did_you_mean(
+                    d,
+                    dept_ids(),
+                    "departments in departments.toml",
+                )),
             );
         }
     }
     for (i, t) in item.themes.iter().enumerate() {
         if !ctx.themes.contains(t.as_str()) {
             out.push(
-                Problem::error(f, format!("themes[{i}]"), format!("unknown theme `{t}`"))
-                    .hint(did_you_mean(t, ctx.themes.iter().copied(), "themes in themes.toml")),
+                Problem::error(f, format!("themes[{i}]"), format!("unknown theme `{t}`")).hint(
+                    did_you_mean(t, ctx.themes.iter().copied(), "themes in themes.toml"),
+                ),
             );
         }
     }
@@ -320,7 +374,10 @@ fn limits(f: &str, item: &Item, out: &mut Vec<Problem>) {
                     Problem::error(
                         f,
                         "promised_limit",
-                        format!("an instant item (即办件) cannot have a promised limit of {}", limit.label()),
+                        format!(
+                            "an instant item (即办件) cannot have a promised limit of {}",
+                            limit.label()
+                        ),
                     )
                     .hint("remove promised_limit, or set handling = \"promised\""),
                 );
@@ -328,8 +385,12 @@ fn limits(f: &str, item: &Item, out: &mut Vec<Problem>) {
         }
         Handling::Promised => match item.promised_limit {
             None => out.push(
-                Problem::error(f, "promised_limit", "a promised item (承诺件) needs a promised limit")
-                    .hint("write promised_limit = { days = 5 } (working days)"),
+                Problem::error(
+                    f,
+                    "promised_limit",
+                    "a promised item (承诺件) needs a promised limit",
+                )
+                .hint("write promised_limit = { days = 5 } (working days)"),
             ),
             Some(l) if l.days == 0 => out.push(
                 Problem::error(f, "promised_limit.days", "a promised limit of 0 days")
@@ -349,9 +410,15 @@ fn limits(f: &str, item: &Item, out: &mut Vec<Problem>) {
                 Problem::error(
                     f,
                     "promised_limit",
-                    format!("the promised limit ({}) is longer than the statutory limit ({})", p.label(), s.label()),
+                    format!(
+                        "the promised limit ({}) is longer than the statutory limit ({})",
+                        p.label(),
+                        s.label()
+                    ),
                 )
-                .hint("the promised limit (承诺时限) may not exceed the statutory limit (法定时限)"),
+                .hint(
+                    "the promised limit (承诺时限) may not exceed the statutory limit (法定时限)",
+                ),
             );
         }
     }
@@ -359,7 +426,9 @@ fn limits(f: &str, item: &Item, out: &mut Vec<Problem>) {
 
 fn contacts(ctx: &Context, f: &str, item: &Item, out: &mut Vec<Problem>) {
     // An unknown department is reported once, not as missing phones too.
-    let Some(dept) = ctx.departments.get(item.department.as_str()) else { return };
+    let Some(dept) = ctx.departments.get(item.department.as_str()) else {
+        return;
+    };
     let dept = Some(dept);
     let enquiry = !item.enquiry_phone.trim().is_empty()
         || dept.is_some_and(|d| !d.enquiry_phone.trim().is_empty());
@@ -382,8 +451,9 @@ fn contacts(ctx: &Context, f: &str, item: &Item, out: &mut Vec<Problem>) {
 fn fees(f: &str, item: &Item, out: &mut Vec<Problem>) {
     let Some(fees) = &item.fees else {
         out.push(
-            Problem::error(f, "fees", "no fee information (收费)")
-                .hint("write `[fees]` with `charged = false`, or `charged = true` and the fee items"),
+            Problem::error(f, "fees", "no fee information (收费)").hint(
+                "write `[fees]` with `charged = false`, or `charged = true` and the fee items",
+            ),
         );
         return;
     };
@@ -395,18 +465,30 @@ fn fees(f: &str, item: &Item, out: &mut Vec<Problem>) {
     }
     if !fees.charged && !fees.items.is_empty() {
         out.push(
-            Problem::error(f, "fees.charged", "charged = false but fee items are listed")
-                .hint("set charged = true or remove the fee items"),
+            Problem::error(
+                f,
+                "fees.charged",
+                "charged = false but fee items are listed",
+            )
+            .hint("set charged = true or remove the fee items"),
         );
     }
     for (i, fee) in fees.items.iter().enumerate() {
         if fee.amount < 0.0 || !fee.amount.is_finite() {
-            out.push(Problem::error(f, format!("fees.items[{i}].amount"), "a fee cannot be negative"));
+            out.push(Problem::error(
+                f,
+                format!("fees.items[{i}].amount"),
+                "a fee cannot be negative",
+            ));
         }
         if fee.basis.trim().is_empty() {
             out.push(
-                Problem::error(f, format!("fees.items[{i}].basis"), "the fee has no legal basis (收费依据)")
-                    .hint("name the document that sets the fee"),
+                Problem::error(
+                    f,
+                    format!("fees.items[{i}].basis"),
+                    "the fee has no legal basis (收费依据)",
+                )
+                .hint("name the document that sets the fee"),
             );
         }
     }
@@ -434,15 +516,23 @@ fn materials(ctx: &Context, f: &str, item: &Item, out: &mut Vec<Problem>) {
     for (i, m) in item.materials.iter().enumerate() {
         let at = |field: &str| format!("materials[{i}].{field}");
         if !ids.insert(m.id.as_str()) {
-            out.push(Problem::error(f, at("id"), format!("the material id `{}` is used twice", m.id)));
+            out.push(Problem::error(
+                f,
+                at("id"),
+                format!("the material id `{}` is used twice", m.id),
+            ));
         }
         if m.name.trim().is_empty() {
             out.push(Problem::error(f, at("name"), "the material has no name"));
         }
         match m.source {
             None => out.push(
-                Problem::error(f, at("source"), format!("the material `{}` has no source", m.name))
-                    .hint("write source = \"applicant\", \"agency\", \"centre\" or \"institution\""),
+                Problem::error(
+                    f,
+                    at("source"),
+                    format!("the material `{}` has no source", m.name),
+                )
+                .hint("write source = \"applicant\", \"agency\", \"centre\" or \"institution\""),
             ),
             Some(Source::Agency | Source::Institution) if m.issuer.trim().is_empty() => out.push(
                 Problem::warning(f, at("issuer"), format!("who issues `{}`?", m.name))
@@ -458,8 +548,12 @@ fn materials(ctx: &Context, f: &str, item: &Item, out: &mut Vec<Problem>) {
         }
         if m.is_form() && m.blank_form.trim().is_empty() {
             out.push(
-                Problem::error(f, at("blank_form"), format!("the form `{}` has no blank form to download", m.name))
-                    .hint("put the form under content/files/ and write blank_form = \"forms/….docx\""),
+                Problem::error(
+                    f,
+                    at("blank_form"),
+                    format!("the form `{}` has no blank form to download", m.name),
+                )
+                .hint("put the form under content/files/ and write blank_form = \"forms/….docx\""),
             );
         }
         for (field, path) in [("blank_form", &m.blank_form), ("sample", &m.sample)] {
@@ -498,24 +592,37 @@ fn file_reference(ctx: &Context, f: &str, field: &str, path: &str, out: &mut Vec
 }
 
 fn situations(f: &str, item: &Item, out: &mut Vec<Problem>) {
-    let materials: HashMap<&str, &Material> = item.materials.iter().map(|m| (m.id.as_str(), m)).collect();
+    let materials: HashMap<&str, &Material> =
+        item.materials.iter().map(|m| (m.id.as_str(), m)).collect();
     let mut added = HashSet::new();
     let mut situation_ids = HashSet::new();
     for (s, sit) in item.situations.iter().enumerate() {
         if !situation_ids.insert(sit.id.as_str()) {
-            out.push(Problem::error(f, format!("situations[{s}].id"), format!("the situation id `{}` is used twice", sit.id)));
+            out.push(Problem::error(
+                f,
+                format!("situations[{s}].id"),
+                format!("the situation id `{}` is used twice", sit.id),
+            ));
         }
         if sit.options.len() < 2 {
             out.push(
-                Problem::error(f, format!("situations[{s}].options"), format!("the question `{}` needs at least two answers", sit.question))
-                    .hint("a situation (情形) asks a question with two or more options"),
+                Problem::error(
+                    f,
+                    format!("situations[{s}].options"),
+                    format!("the question `{}` needs at least two answers", sit.question),
+                )
+                .hint("a situation (情形) asks a question with two or more options"),
             );
         }
         let mut option_ids = HashSet::new();
         for (o, opt) in sit.options.iter().enumerate() {
             let at = format!("situations[{s}].options[{o}]");
             if !option_ids.insert(opt.id.as_str()) {
-                out.push(Problem::error(f, format!("{at}.id"), format!("the option id `{}` is used twice", opt.id)));
+                out.push(Problem::error(
+                    f,
+                    format!("{at}.id"),
+                    format!("the option id `{}` is used twice", opt.id),
+                ));
             }
             if !opt.is_handled() {
                 out.push(
@@ -523,12 +630,23 @@ fn situations(f: &str, item: &Item, out: &mut Vec<Problem>) {
                         .hint("list what it changes (add_materials, remove_materials, conditions, promised_limit, fee) or write no_change = true"),
                 );
             }
-            for (list, ids) in [("add_materials", &opt.add_materials), ("remove_materials", &opt.remove_materials)] {
+            for (list, ids) in [
+                ("add_materials", &opt.add_materials),
+                ("remove_materials", &opt.remove_materials),
+            ] {
                 for (k, id) in ids.iter().enumerate() {
                     if !materials.contains_key(id.as_str()) {
                         out.push(
-                            Problem::error(f, format!("{at}.{list}[{k}]"), format!("unknown material `{id}`"))
-                                .hint(did_you_mean(id, materials.keys().copied(), "materials of this item")),
+                            Problem::error(
+                                f,
+                                format!("{at}.{list}[{k}]"),
+                                format!("unknown material `{id}`"),
+                            )
+                            .hint(did_you_mean(
+                                id,
+                                materials.keys().copied(),
+                                "materials of this item",
+                            )),
                         );
                     } else if list == "add_materials" {
                         added.insert(id.as_str());
@@ -540,8 +658,15 @@ fn situations(f: &str, item: &Item, out: &mut Vec<Problem>) {
     for (i, m) in item.materials.iter().enumerate() {
         if m.requirement == Requirement::Conditional && !added.contains(m.id.as_str()) {
             out.push(
-                Problem::error(f, format!("materials[{i}].requirement"), format!("`{}` is conditional but no situation asks for it", m.name))
-                    .hint(format!("add \"{}\" to the add_materials of the answer that needs it", m.id)),
+                Problem::error(
+                    f,
+                    format!("materials[{i}].requirement"),
+                    format!("`{}` is conditional but no situation asks for it", m.name),
+                )
+                .hint(format!(
+                    "add \"{}\" to the add_materials of the answer that needs it",
+                    m.id
+                )),
             );
         }
     }
@@ -571,10 +696,16 @@ fn six_disclosures(f: &str, item: &Item, out: &mut Vec<Problem>) {
         );
     }
     if item.steps.is_empty() {
-        out.push(Problem::warning(f, "steps", "no process steps (办理流程)").hint("add [[steps]] with name and description"));
+        out.push(
+            Problem::warning(f, "steps", "no process steps (办理流程)")
+                .hint("add [[steps]] with name and description"),
+        );
     }
     if item.materials.is_empty() {
-        out.push(Problem::warning(f, "materials", "no materials listed").hint("if none are needed, say so in the summary"));
+        out.push(
+            Problem::warning(f, "materials", "no materials listed")
+                .hint("if none are needed, say so in the summary"),
+        );
     }
 }
 
@@ -582,25 +713,40 @@ fn dates(f: &str, item: &Item, today: NaiveDate, out: &mut Vec<Problem>) {
     if let (Some(from), Some(until)) = (item.effective_from, item.effective_until)
         && from > until
     {
-        out.push(Problem::error(f, "effective_until", format!("the item stops ({until}) before it starts ({from})")));
+        out.push(Problem::error(
+            f,
+            "effective_until",
+            format!("the item stops ({until}) before it starts ({from})"),
+        ));
     }
     if item.last_reviewed > today {
-        out.push(Problem::error(f, "last_reviewed", format!("{} is in the future", item.last_reviewed)));
+        out.push(Problem::error(
+            f,
+            "last_reviewed",
+            format!("{} is in the future", item.last_reviewed),
+        ));
     }
 }
 
 fn check_links(ctx: &Context, f: &str, links: &[(String, usize)], out: &mut Vec<Problem>) {
     for (link, line) in links {
         let l = link.trim();
-        if l.is_empty() || l.starts_with('#') || l.contains("://") || l.starts_with("mailto:") || l.starts_with("tel:") {
+        if l.is_empty()
+            || l.starts_with('#')
+            || l.contains("://")
+            || l.starts_with("mailto:")
+            || l.starts_with("tel:")
+        {
             continue;
         }
         let problem = if let Some(path) = l.strip_prefix('/') {
             if ctx.page_exists(path) {
                 continue;
             }
-            Problem::error(f, "", format!("broken link `{l}`: no such page"))
-                .hint(format!("link to an existing page, e.g. /{}", urls::item("ITEM-CODE")))
+            Problem::error(f, "", format!("broken link `{l}`: no such page")).hint(format!(
+                "link to an existing page, e.g. /{}",
+                urls::item("ITEM-CODE")
+            ))
         } else {
             Problem::error(f, "", format!("relative link `{l}`"))
                 .hint("write internal links as site paths starting with `/`, e.g. /guides/open-a-restaurant/")
@@ -614,16 +760,21 @@ fn check_guide(ctx: &Context, guide: &Sourced<Page<GuideMeta>>, out: &mut Vec<Pr
     for (i, t) in meta.themes.iter().enumerate() {
         if !ctx.themes.contains(t.as_str()) {
             out.push(
-                Problem::error(f, format!("themes[{i}]"), format!("unknown theme `{t}`"))
-                    .hint(did_you_mean(t, ctx.themes.iter().copied(), "themes in themes.toml")),
+                Problem::error(f, format!("themes[{i}]"), format!("unknown theme `{t}`")).hint(
+                    did_you_mean(t, ctx.themes.iter().copied(), "themes in themes.toml"),
+                ),
             );
         }
     }
     for (i, code) in meta.items.iter().enumerate() {
         if !ctx.codes.contains(code.as_str()) {
             out.push(
-                Problem::error(f, format!("items[{i}]"), format!("unknown item code `{code}`"))
-                    .hint(did_you_mean(code, ctx.codes.iter().copied(), "items")),
+                Problem::error(
+                    f,
+                    format!("items[{i}]"),
+                    format!("unknown item code `{code}`"),
+                )
+                .hint(did_you_mean(code, ctx.codes.iter().copied(), "items")),
             );
         }
     }
@@ -633,9 +784,18 @@ fn check_guide(ctx: &Context, guide: &Sourced<Page<GuideMeta>>, out: &mut Vec<Pr
 /// 文号 such as 平政办发〔2017〕12号: agency code, year in 〔〕, serial 号.
 pub fn check_document_number(number: &str) -> Result<i32, String> {
     let n = number.trim();
-    for (open, close) in [('[', ']'), ('【', '】'), ('(', ')'), ('（', '）'), ('〔', ']'), ('[', '〕')] {
+    for (open, close) in [
+        ('[', ']'),
+        ('【', '】'),
+        ('(', ')'),
+        ('（', '）'),
+        ('〔', ']'),
+        ('[', '〕'),
+    ] {
         if n.contains(open) && n.contains(close) {
-            return Err(format!("use the brackets 〔〕 around the year, e.g. 平政办发〔2017〕12号 (found {open}{close})"));
+            return Err(format!(
+                "use the brackets 〔〕 around the year, e.g. 平政办发〔2017〕12号 (found {open}{close})"
+            ));
         }
     }
     let Some((prefix, rest)) = n.split_once('〔') else {
@@ -652,41 +812,87 @@ pub fn check_document_number(number: &str) -> Result<i32, String> {
         .ok()
         .filter(|y| (1949..=2100).contains(y) && year.len() == 4)
         .ok_or_else(|| format!("`{year}` is not a four-digit year"))?;
-    let digits = serial.strip_suffix('号').ok_or("the number must end with 号")?;
+    let digits = serial
+        .strip_suffix('号')
+        .ok_or("the number must end with 号")?;
     if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) || digits.starts_with('0') {
-        return Err(format!("`{digits}` is not a serial number: write digits without leading zeros, e.g. 12号"));
+        return Err(format!(
+            "`{digits}` is not a serial number: write digits without leading zeros, e.g. 12号"
+        ));
     }
     Ok(year)
 }
 
-fn check_disclosure(ctx: &Context, doc: &Sourced<Page<DisclosureMeta>>, today: NaiveDate, out: &mut Vec<Problem>) {
+fn check_disclosure(
+    ctx: &Context,
+    doc: &Sourced<Page<DisclosureMeta>>,
+    today: NaiveDate,
+    out: &mut Vec<Problem>,
+) {
     let (f, meta) = (doc.file.as_str(), &doc.value.meta);
     if !meta.number.is_empty() {
         match check_document_number(&meta.number) {
-            Err(why) => out.push(Problem::error(f, "number", format!("malformed document number `{}`", meta.number)).hint(why)),
+            Err(why) => out.push(
+                Problem::error(
+                    f,
+                    "number",
+                    format!("malformed document number `{}`", meta.number),
+                )
+                .hint(why),
+            ),
             Ok(year) if year != meta.written.year() => out.push(
-                Problem::warning(f, "number", format!("the number says {year} but the document was written in {}", meta.written.year()))
-                    .hint("check the year in 〔〕 and the `written` date"),
+                Problem::warning(
+                    f,
+                    "number",
+                    format!(
+                        "the number says {year} but the document was written in {}",
+                        meta.written.year()
+                    ),
+                )
+                .hint("check the year in 〔〕 and the `written` date"),
             ),
             Ok(_) => {}
         }
     }
     if meta.published < meta.written {
-        out.push(Problem::error(f, "published", format!("published ({}) before it was written ({})", meta.published, meta.written)));
+        out.push(Problem::error(
+            f,
+            "published",
+            format!(
+                "published ({}) before it was written ({})",
+                meta.published, meta.written
+            ),
+        ));
     }
     if meta.written > today {
-        out.push(Problem::error(f, "written", format!("{} is in the future", meta.written)));
+        out.push(Problem::error(
+            f,
+            "written",
+            format!("{} is in the future", meta.written),
+        ));
     }
     if !ctx.categories.contains(meta.category.as_str()) {
         out.push(
-            Problem::error(f, "category", format!("unknown category `{}`", meta.category))
-                .hint(did_you_mean(&meta.category, ctx.categories.iter().copied(), "disclosure_categories in site.toml")),
+            Problem::error(
+                f,
+                "category",
+                format!("unknown category `{}`", meta.category),
+            )
+            .hint(did_you_mean(
+                &meta.category,
+                ctx.categories.iter().copied(),
+                "disclosure_categories in site.toml",
+            )),
         );
     }
     match (meta.validity, meta.repealed_on) {
         (Validity::Repealed, None) => out.push(
-            Problem::error(f, "repealed_on", "a repealed document needs the date it was repealed")
-                .hint("write repealed_on = 2024-01-01 (废止日期)"),
+            Problem::error(
+                f,
+                "repealed_on",
+                "a repealed document needs the date it was repealed",
+            )
+            .hint("write repealed_on = 2024-01-01 (废止日期)"),
         ),
         (Validity::Repealed, Some(day)) if day < meta.written => out.push(Problem::error(
             f,
@@ -694,23 +900,43 @@ fn check_disclosure(ctx: &Context, doc: &Sourced<Page<DisclosureMeta>>, today: N
             format!("repealed ({day}) before it was written ({})", meta.written),
         )),
         (Validity::InForce | Validity::Amended, Some(_)) => out.push(
-            Problem::error(f, "repealed_on", "repealed_on is set but the document is not repealed")
-                .hint("set validity = \"repealed\" or remove repealed_on"),
+            Problem::error(
+                f,
+                "repealed_on",
+                "repealed_on is set but the document is not repealed",
+            )
+            .hint("set validity = \"repealed\" or remove repealed_on"),
         ),
         _ => {}
     }
     if meta.validity == Validity::Amended && meta.amended_by.is_empty() {
         out.push(
-            Problem::warning(f, "amended_by", "an amended document should link to the amending one")
-                .hint("write amended_by = [\"category/slug\"]"),
+            Problem::warning(
+                f,
+                "amended_by",
+                "an amended document should link to the amending one",
+            )
+            .hint("write amended_by = [\"category/slug\"]"),
         );
     }
-    for (field, list) in [("amended_by", &meta.amended_by), ("replaced_by", &meta.replaced_by), ("supersedes", &meta.supersedes)] {
+    for (field, list) in [
+        ("amended_by", &meta.amended_by),
+        ("replaced_by", &meta.replaced_by),
+        ("supersedes", &meta.supersedes),
+    ] {
         for (i, slug) in list.iter().enumerate() {
             if !ctx.disclosures.contains(slug.as_str()) {
                 out.push(
-                    Problem::error(f, format!("{field}[{i}]"), format!("unknown document `{slug}`"))
-                        .hint(did_you_mean(slug, ctx.disclosures.iter().copied(), "documents (their path under disclosures/ without .md)")),
+                    Problem::error(
+                        f,
+                        format!("{field}[{i}]"),
+                        format!("unknown document `{slug}`"),
+                    )
+                    .hint(did_you_mean(
+                        slug,
+                        ctx.disclosures.iter().copied(),
+                        "documents (their path under disclosures/ without .md)",
+                    )),
                 );
             }
         }
@@ -725,10 +951,26 @@ mod tests {
     #[test]
     fn document_numbers() {
         assert_eq!(check_document_number("平政办发〔2017〕12号"), Ok(2017));
-        assert!(check_document_number("平政办发[2017]12号").unwrap_err().contains("〔〕"));
-        assert!(check_document_number("平政办发（2017）12号").unwrap_err().contains("〔〕"));
-        assert!(check_document_number("平政办发〔17〕12号").unwrap_err().contains("four-digit"));
-        assert!(check_document_number("平政办发〔2017〕12").unwrap_err().contains("号"));
+        assert!(
+            check_document_number("平政办发[2017]12号")
+                .unwrap_err()
+                .contains("〔〕")
+        );
+        assert!(
+            check_document_number("平政办发（2017）12号")
+                .unwrap_err()
+                .contains("〔〕")
+        );
+        assert!(
+            check_document_number("平政办发〔17〕12号")
+                .unwrap_err()
+                .contains("four-digit")
+        );
+        assert!(
+            check_document_number("平政办发〔2017〕12")
+                .unwrap_err()
+                .contains("号")
+        );
         assert!(check_document_number("平政办发〔2017〕012号").is_err());
         assert!(check_document_number("〔2017〕12号").is_err());
         assert!(check_document_number("平政办发2017年12号").is_err());
@@ -744,7 +986,10 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(suggest("public-securty", ["public-security", "tax"]), Some("public-security"));
+        assert_eq!(
+            suggest("public-securty", ["public-security", "tax"]),
+            Some("public-security")
+        );
         assert_eq!(suggest("xyz", ["public-security", "tax"]), None);
     }
 }

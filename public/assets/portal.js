@@ -1,6 +1,7 @@
 // Small progressive enhancement: remember the large-text choice across pages.
 // Everything works without it.
 (function () {
+  document.documentElement.classList.add("js");
   var box = document.getElementById("large-text");
   if (!box) return;
   try {

@@ -1,0 +1,102 @@
+//! Real headless Chromium (Debian's `chromium`) against the real server:
+//! reading tasks must work with JavaScript switched off.
+
+use portal_tests::{fixture, today};
+use std::path::Path;
+use std::process::Command;
+
+/// Builds the fixture and serves it on a free loopback port.
+fn serve_fixture() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("dist");
+    let public = Path::new(env!("CARGO_MANIFEST_DIR")).join("../public");
+    assert!(portal_build::site::build(&fixture("valid"), &public, &dist, today()).unwrap());
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    listener.set_nonblocking(true).unwrap();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            axum::serve(listener, portal_server::app(&dist))
+                .await
+                .unwrap();
+        });
+    });
+    (dir, format!("http://{addr}"))
+}
+
+fn chromium() -> String {
+    let path = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    assert!(
+        Path::new(&path).exists(),
+        "headless Chromium is needed at {path}: run the README's test command, which installs Debian's chromium"
+    );
+    path
+}
+
+/// The DOM Chromium ends up with once the page has loaded. JavaScript is
+/// switched off through the profile's content settings, as a user would.
+fn dom(url: &str, javascript: bool) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    if !javascript {
+        std::fs::create_dir_all(profile.path().join("Default")).unwrap();
+        std::fs::write(
+            profile.path().join("Default/Preferences"),
+            r#"{"profile":{"default_content_setting_values":{"javascript":2}}}"#,
+        )
+        .unwrap();
+    }
+    let out = Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--timeout=15000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(url)
+        .output()
+        .expect("chromium runs");
+    assert!(
+        out.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn item_page_materials_table_without_javascript() {
+    let (_site, base) = serve_fixture();
+    let url = format!("{base}/items/330199-GA-0001/");
+    // Control: with JavaScript on, portal.js marks the page.
+    assert!(dom(&url, true).contains("<html lang=\"zh-CN\" class=\"js\">"));
+    let dom = dom(&url, false);
+    assert!(
+        dom.contains("<html lang=\"zh-CN\">"),
+        "JavaScript must be off"
+    );
+    let table_start = dom
+        .find("<table class=\"materials\">")
+        .expect("materials table in the DOM");
+    let table = &dom[table_start..table_start + dom[table_start..].find("</table>").unwrap()];
+    assert!(table.contains("<caption id=\"materials-caption\">居民身份证换领、补领申请材料清单（共 5 项）</caption>"), "{table}");
+    assert_eq!(table.matches("<tr id=\"material-").count(), 5);
+    assert!(table.contains("居民户口簿"));
+    // The large-text toggle is plain HTML and works without scripts.
+    assert!(dom.contains("id=\"large-text\""));
+}
+
+#[test]
+fn missing_pages_get_the_404_page() {
+    let (_site, base) = serve_fixture();
+    let dom = dom(&format!("{base}/items/NO-SUCH-ITEM/"), false);
+    assert!(dom.contains("页面不存在"), "{dom}");
+}
