@@ -1,0 +1,101 @@
+//! The `portal` binary as a user meets it: help, exit codes, messages.
+
+use std::process::Command;
+
+fn portal(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_portal"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn fixture() -> String {
+    format!("{}/../tests/fixtures/valid", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn help_lists_every_subcommand() {
+    let out = portal(&["--help"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for word in ["check", "build", "serve", "demo", "Typical use"] {
+        assert!(text.contains(word), "--help lacks {word}:\n{text}");
+    }
+}
+
+#[test]
+fn check_passes_a_valid_catalog() {
+    let out = portal(&["check", "--content", &fixture()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("No problems found."));
+}
+
+#[test]
+fn check_fails_with_located_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = portal(&["check", "--content", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("error: site.toml: cannot read the file"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("error(s)"), "{stderr}");
+}
+
+#[test]
+fn missing_content_folder_is_explained() {
+    let out = portal(&["check", "--content", "/no/such/folder"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the content folder does not exist"));
+}
+
+#[test]
+fn demo_catalogs_are_valid_and_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a");
+    let b = dir.path().join("b");
+    assert!(
+        portal(&["demo", "--items", "250", "--out", a.to_str().unwrap()])
+            .status
+            .success()
+    );
+    assert!(
+        portal(&["demo", "--items", "250", "--out", b.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let item = "items/market-regulation-1/330101-SJ-00005.toml";
+    assert_eq!(
+        std::fs::read(a.join(item)).unwrap(),
+        std::fs::read(b.join(item)).unwrap()
+    );
+    let out = portal(&["check", "--content", a.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Never overwrite an existing catalog.
+    let again = portal(&["demo", "--items", "5", "--out", a.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("is not empty"));
+}
+
+#[test]
+fn serve_refuses_a_folder_without_a_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = portal(&[
+        "serve",
+        "--dist",
+        dir.path().to_str().unwrap(),
+        "--addr",
+        "127.0.0.1:0",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds no built site"));
+}
