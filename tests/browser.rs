@@ -100,3 +100,30 @@ fn missing_pages_get_the_404_page() {
     let dom = dom(&format!("{base}/items/NO-SUCH-ITEM/"), false);
     assert!(dom.contains("页面不存在"), "{dom}");
 }
+
+#[test]
+fn server_refuses_path_traversal() {
+    use std::io::{Read, Write};
+    let (_site, base) = serve_fixture();
+    let addr = base.trim_start_matches("http://");
+    for path in [
+        "/../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/files/..%2f..%2fCargo.toml",
+    ] {
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        assert!(!response.contains("root:"), "{path} leaked a file");
+        let status = response.lines().next().unwrap_or("");
+        assert!(
+            status.contains(" 400 ") || status.contains(" 404 "),
+            "{path}: {status}"
+        );
+    }
+}

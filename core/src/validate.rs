@@ -135,6 +135,17 @@ fn site(site: &Site, out: &mut Vec<Problem>) {
     }
     let mut seen = HashSet::new();
     for (i, c) in site.disclosure_categories.iter().enumerate() {
+        check_id(f, format!("disclosure_categories[{i}].id"), &c.id, out);
+        if RESERVED_DISCLOSURE_PATHS.contains(&c.id.as_str()) {
+            out.push(
+                Problem::error(
+                    f,
+                    format!("disclosure_categories[{i}].id"),
+                    format!("`{}` is reserved for the catalog's own pages", c.id),
+                )
+                .hint("choose another id"),
+            );
+        }
         if !seen.insert(&c.id) {
             out.push(Problem::error(
                 f,
@@ -144,6 +155,9 @@ fn site(site: &Site, out: &mut Vec<Problem>) {
         }
     }
 }
+
+/// Folders under `disclosures/` that the build itself writes.
+const RESERVED_DISCLOSURE_PATHS: [&str; 2] = ["years", "agencies"];
 
 fn check_id(file: &str, field: String, id: &str, out: &mut Vec<Problem>) {
     let ok = !id.is_empty()
@@ -830,6 +844,14 @@ fn check_disclosure(
     out: &mut Vec<Problem>,
 ) {
     let (f, meta) = (doc.file.as_str(), &doc.value.meta);
+    let top = doc.value.slug.split('/').next().unwrap_or("");
+    if !doc.value.slug.contains('/') || RESERVED_DISCLOSURE_PATHS.contains(&top) {
+        out.push(
+            Problem::error(f, "", format!("`{}` cannot hold documents", top))
+                .hint("put documents in a folder named after their category, e.g. disclosures/normative/my-doc.md")
+                .at(1, 1),
+        );
+    }
     if !meta.number.is_empty() {
         match check_document_number(&meta.number) {
             Err(why) => out.push(
