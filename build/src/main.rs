@@ -85,6 +85,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Check { content, strict } => {
             let loaded = load::check(&content, today());
+            let c = &loaded.catalog;
+            eprintln!(
+                "Checked {} items, {} departments, {} themes, {} guides and {} disclosure documents in {}.",
+                c.items.len(),
+                c.departments.len(),
+                c.themes.len(),
+                c.guides.len(),
+                c.disclosures.len(),
+                content.display()
+            );
             let errors = console::report(&loaded.problems);
             let failed = errors > 0 || (strict && !loaded.problems.is_empty());
             Ok(if failed {
