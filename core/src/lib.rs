@@ -5,9 +5,11 @@
 //! the build tool, the case-status server and the browser (wasm32).
 
 pub mod calendar;
+pub mod case;
 pub mod dates;
 pub mod model;
 pub mod problem;
+pub mod receipt;
 pub mod urls;
 pub mod validate;
 
