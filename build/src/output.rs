@@ -5,6 +5,9 @@
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 
+/// Written into every built site, so `--out` never deletes anything else.
+pub const MARKER: &str = ".portal-site";
+
 pub struct Staging {
     target: PathBuf,
     dir: PathBuf,
@@ -14,6 +17,14 @@ pub struct Staging {
 impl Staging {
     /// Creates an empty staging folder next to `target`.
     pub fn new(target: &Path) -> Result<Staging> {
+        let is_site = target.join(MARKER).is_file();
+        let is_empty = !target.exists() || std::fs::read_dir(target).map(|mut d| d.next().is_none()).unwrap_or(false);
+        if !is_site && !is_empty {
+            anyhow::bail!(
+                "{} exists and is not a site built by portal: choose an empty or new output folder (nothing was changed)",
+                target.display()
+            );
+        }
         let name = target
             .file_name()
             .context("the output folder needs a name, e.g. dist")?;
@@ -33,6 +44,7 @@ impl Staging {
         }
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("cannot create {}", dir.display()))?;
+        std::fs::write(dir.join(MARKER), "Built by `portal build`; replaced whole on every build.\n")?;
         Ok(Staging {
             target: target.to_path_buf(),
             dir,

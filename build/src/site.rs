@@ -27,6 +27,7 @@ pub struct Summary {
 /// Builds the site; returns false (writing nothing) if the content has errors.
 pub fn build(content: &Path, public: &Path, out: &Path, today: NaiveDate) -> Result<bool> {
     let started = Instant::now();
+    refuse_overlap(content, public, out)?;
     console::step(&format!("Checking {}", content.display()));
     let loaded = load::check(content, today);
     let errors = loaded.problems.iter().filter(|p| p.is_error()).count();
@@ -50,6 +51,20 @@ pub fn build(content: &Path, public: &Path, out: &Path, today: NaiveDate) -> Res
         summary.warnings
     );
     Ok(true)
+}
+
+/// The output replaces its folder whole: it must not be, hold or sit
+/// inside the content or the public assets.
+fn refuse_overlap(content: &Path, public: &Path, out: &Path) -> Result<()> {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let out = abs(out);
+    for (what, dir) in [("content", content), ("public", public)] {
+        let dir = abs(dir);
+        if out.starts_with(&dir) || dir.starts_with(&out) {
+            anyhow::bail!("--out {} overlaps the {what} folder {}: choose a separate output folder", out.display(), dir.display());
+        }
+    }
+    Ok(())
 }
 
 /// Renders a checked catalog into `out`.

@@ -250,7 +250,7 @@ impl Limit {
     /// (five working days make a week).
     pub fn approx_calendar_days(&self) -> u32 {
         match self.unit {
-            DayUnit::Working => self.days * 7 / 5,
+            DayUnit::Working => self.days.saturating_mul(7) / 5,
             DayUnit::Calendar => self.days,
         }
     }

@@ -289,7 +289,7 @@ fn item_codes(catalog: &Catalog, out: &mut Vec<Problem>) {
     let mut seen: HashMap<&str, &str> = HashMap::new();
     for item in &catalog.items {
         let code = item.value.code.as_str();
-        let valid = !code.is_empty()
+        let valid = code.starts_with(|c: char| c.is_ascii_alphanumeric())
             && code
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
@@ -380,7 +380,34 @@ fn references(ctx: &Context, f: &str, item: &Item, out: &mut Vec<Problem>) {
     }
 }
 
+/// Ten years: no real time limit is longer, and dates stay in range.
+pub const MAX_LIMIT_DAYS: u32 = 3650;
+
+fn limit_in_range(f: &str, field: &str, limit: Option<Limit>, out: &mut Vec<Problem>) {
+    if let Some(l) = limit.filter(|l| l.days > MAX_LIMIT_DAYS) {
+        out.push(
+            Problem::error(f, format!("{field}.days"), format!("{} days is not a plausible time limit", l.days))
+                .hint(format!("time limits are at most {MAX_LIMIT_DAYS} days")),
+        );
+    }
+}
+
 fn limits(f: &str, item: &Item, out: &mut Vec<Problem>) {
+    limit_in_range(f, "statutory_limit", item.statutory_limit, out);
+    limit_in_range(f, "promised_limit", item.promised_limit, out);
+    for (s, sit) in item.situations.iter().enumerate() {
+        for (o, opt) in sit.options.iter().enumerate() {
+            let field = format!("situations[{s}].options[{o}].promised_limit");
+            limit_in_range(f, &field, opt.promised_limit, out);
+            let Some(p) = opt.promised_limit else { continue };
+            if item.handling == Handling::Instant {
+                out.push(Problem::error(f, field.clone(), "an instant item (即办件) cannot have a promised limit in any situation").hint("remove promised_limit from this answer"));
+            }
+            if let Some(s) = item.statutory_limit.filter(|s| longer(p, *s)) {
+                out.push(Problem::error(f, field, format!("the promised limit ({}) is longer than the statutory limit ({})", p.label(), s.label())));
+            }
+        }
+    }
     match item.handling {
         Handling::Instant => {
             if let Some(limit) = item.promised_limit.filter(|l| l.days > 0) {
@@ -414,12 +441,7 @@ fn limits(f: &str, item: &Item, out: &mut Vec<Problem>) {
         },
     }
     if let (Some(p), Some(s)) = (item.promised_limit, item.statutory_limit) {
-        let longer = if p.unit == s.unit {
-            p.days > s.days
-        } else {
-            p.approx_calendar_days() > s.approx_calendar_days()
-        };
-        if longer {
+        if longer(p, s) {
             out.push(
                 Problem::error(
                     f,
@@ -436,6 +458,10 @@ fn limits(f: &str, item: &Item, out: &mut Vec<Problem>) {
             );
         }
     }
+}
+
+fn longer(p: Limit, s: Limit) -> bool {
+    if p.unit == s.unit { p.days > s.days } else { p.approx_calendar_days() > s.approx_calendar_days() }
 }
 
 fn contacts(ctx: &Context, f: &str, item: &Item, out: &mut Vec<Problem>) {
@@ -664,6 +690,12 @@ fn situations(f: &str, item: &Item, out: &mut Vec<Problem>) {
                         );
                     } else if list == "add_materials" {
                         added.insert(id.as_str());
+                        if materials[id.as_str()].requirement == Requirement::Required {
+                            out.push(
+                                Problem::error(f, format!("{at}.{list}[{k}]"), format!("`{id}` is always required, so no answer can add it"))
+                                    .hint(format!("set requirement = \"conditional\" on material `{id}`, or remove it from add_materials")),
+                            );
+                        }
                     }
                 }
             }
@@ -692,6 +724,10 @@ fn visits(f: &str, item: &Item, out: &mut Vec<Problem>) {
             Problem::error(f, "visits", format!("{} visits to the hall", item.visits))
                 .hint("visits is 0 (fully online), 1 (最多跑一次) or 2"),
         );
+    }
+    let url = item.online_url.trim();
+    if !url.is_empty() && !(url.starts_with("https://") || url.starts_with("http://")) {
+        out.push(Problem::error(f, "online_url", format!("`{url}` is not a web address")).hint("write a full address starting with https://"));
     }
     if item.visits == 0 && item.online_url.trim().is_empty() {
         out.push(
