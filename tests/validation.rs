@@ -429,6 +429,69 @@ const CASES: &[Case] = &[
         at: Marker,
     },
     Case {
+        name: "implausible time limit",
+        file: ID,
+        find: "statutory_limit = { days = 60, unit = \"calendar\" }",
+        replace: "statutory_limit = { days = 4000000000, unit = \"calendar\" }",
+        field: "statutory_limit.days",
+        message: "not a plausible time limit",
+        at: Marker,
+    },
+    Case {
+        name: "situation limit longer than statutory",
+        file: ID,
+        find: "  fee = \"补领工本费 40 元\"",
+        replace: "  fee = \"补领工本费 40 元\"\n  promised_limit = { days = 500, unit = \"calendar\" }",
+        field: "situations[0].options[2].promised_limit",
+        message: "longer than the statutory limit",
+        at: Line(98),
+    },
+    Case {
+        name: "answer adds an always-required material",
+        file: ID,
+        find: "  add_materials = [\"guardian-id\"]",
+        replace: "  add_materials = [\"guardian-id\", \"hukou\"]",
+        field: "situations[1].options[0].add_materials[1]",
+        message: "always required",
+        at: Marker,
+    },
+    Case {
+        name: "online link that is not a web address",
+        file: SHOP,
+        find: "online_url = \"https://zwfw.test.example.gov.cn/online/shop\"",
+        replace: "online_url = \"javascript:alert(1)\"",
+        field: "online_url",
+        message: "not a web address",
+        at: Marker,
+    },
+    Case {
+        name: "item code that is a path",
+        file: SHOP,
+        find: "code = \"TEST-SJ-0001\"",
+        replace: "code = \"..\"",
+        field: "code",
+        message: "not a valid item code",
+        at: Marker,
+    },
+    Case {
+        name: "document outside its category folder",
+        file: NEW,
+        find: "category = \"normative\"",
+        replace: "category = \"fiscal\"",
+        field: "category",
+        message: "is in the folder `normative`",
+        at: Marker,
+    },
+    Case {
+        name: "document number used twice",
+        file: OLD,
+        find: "number: 测政办发〔2021〕7号",
+        replace: "number: 测政办发〔2025〕3号",
+        field: "number",
+        message: "also used by",
+        at: Marker,
+    },
+    Case {
         name: "site base URL without scheme",
         file: "site.toml",
         find: "base_url = \"https://zwfw.test.example.gov.cn/\"",
@@ -598,6 +661,26 @@ fn yaml_items_are_read_and_located() {
         ("items/shop.yaml", 18, "materials[1].name"),
         "{p}"
     );
+}
+
+#[test]
+fn build_never_overwrites_folders_it_did_not_build() {
+    let dir = copy_fixture("valid");
+    let public = Path::new(env!("CARGO_MANIFEST_DIR")).join("../public");
+    let notes = tempfile::tempdir().unwrap();
+    std::fs::write(notes.path().join("notes.txt"), "keep me").unwrap();
+    let err = portal_build::site::build(dir.path(), &public, notes.path(), today()).unwrap_err();
+    assert!(
+        err.to_string().contains("is not a site built by portal"),
+        "{err}"
+    );
+    assert!(notes.path().join("notes.txt").is_file());
+    let err = portal_build::site::build(dir.path(), &public, dir.path(), today()).unwrap_err();
+    assert!(
+        err.to_string().contains("overlaps the content folder"),
+        "{err}"
+    );
+    assert!(dir.path().join("site.toml").is_file());
 }
 
 #[test]

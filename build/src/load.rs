@@ -80,6 +80,12 @@ pub fn load(root: &Path) -> Loaded {
         files_under(root, "items", &["toml", "yaml", "yml"]),
         read_data::<Item>,
     );
+    if items.is_empty() && item_problems.is_empty() {
+        problems.push(
+            Problem::error("items", "", "the catalog has no service items")
+                .hint("add one TOML file per item under items/ (symbolic links are not followed); see docs/content.md"),
+        );
+    }
     catalog.items = items;
     problems.extend(item_problems);
     let (guides, p) = read_all(
@@ -178,6 +184,13 @@ pub fn read_text(root: &Path, path: &Path, problems: &mut Vec<Problem>) -> Optio
     let file = rel(path);
     let full = root.join(path);
     let size = match std::fs::metadata(&full) {
+        Ok(m) if !m.is_file() => {
+            problems.push(
+                Problem::error(&file, "", "this is not a regular file")
+                    .hint("content files must be plain text files"),
+            );
+            return None;
+        }
         Ok(m) => m.len(),
         Err(e) => {
             let p = Problem::error(&file, "", format!("cannot read the file: {e}"));

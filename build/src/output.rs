@@ -18,7 +18,10 @@ impl Staging {
     /// Creates an empty staging folder next to `target`.
     pub fn new(target: &Path) -> Result<Staging> {
         let is_site = target.join(MARKER).is_file();
-        let is_empty = !target.exists() || std::fs::read_dir(target).map(|mut d| d.next().is_none()).unwrap_or(false);
+        let is_empty = !target.exists()
+            || std::fs::read_dir(target)
+                .map(|mut d| d.next().is_none())
+                .unwrap_or(false);
         if !is_site && !is_empty {
             anyhow::bail!(
                 "{} exists and is not a site built by portal: choose an empty or new output folder (nothing was changed)",
@@ -44,7 +47,10 @@ impl Staging {
         }
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("cannot create {}", dir.display()))?;
-        std::fs::write(dir.join(MARKER), "Built by `portal build`; replaced whole on every build.\n")?;
+        std::fs::write(
+            dir.join(MARKER),
+            "Built by `portal build`; replaced whole on every build.\n",
+        )?;
         Ok(Staging {
             target: target.to_path_buf(),
             dir,

@@ -61,7 +61,11 @@ fn refuse_overlap(content: &Path, public: &Path, out: &Path) -> Result<()> {
     for (what, dir) in [("content", content), ("public", public)] {
         let dir = abs(dir);
         if out.starts_with(&dir) || dir.starts_with(&out) {
-            anyhow::bail!("--out {} overlaps the {what} folder {}: choose a separate output folder", out.display(), dir.display());
+            anyhow::bail!(
+                "--out {} overlaps the {what} folder {}: choose a separate output folder",
+                out.display(),
+                dir.display()
+            );
         }
     }
     Ok(())
@@ -349,7 +353,7 @@ impl Site<'_> {
         let count = |f: &dyn Fn(&Item) -> bool| items.iter().filter(|i| f(&i.value)).count();
         let stats = context! {
             items => items.len(),
-            departments => ctx.catalog.departments.len(),
+            departments => ctx.catalog.departments.iter().filter(|d| d.stationed).count(),
             online => count(&|i| i.visits == 0),
             at_most_once => count(&|i| i.visits <= 1),
             instant => count(&|i| i.handling == Handling::Instant),

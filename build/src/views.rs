@@ -93,7 +93,9 @@ impl<'a> Ctx<'a> {
     pub fn due_if_accepted_today(&self, limit: Limit) -> NaiveDate {
         match limit.unit {
             DayUnit::Working => self.calendar.add_working_days(self.today, limit.days),
-            DayUnit::Calendar => self.today + Duration::days(limit.days as i64),
+            DayUnit::Calendar => self
+                .calendar
+                .on_or_next_working_day(self.today + Duration::days(limit.days as i64)),
         }
     }
 }
@@ -269,11 +271,18 @@ pub fn item_view(ctx: &Ctx, item: &Item) -> ItemView {
     let url = ctx.url(&urls::item(&item.code));
     let due = match (item.handling, item.promised_limit) {
         (Handling::Instant, _) => "当场办结".to_string(),
-        (_, Some(l)) => format!(
-            "若今天（{}）受理，承诺最迟于 {} 办结",
-            ctx.today,
-            ctx.due_if_accepted_today(l)
-        ),
+        (_, Some(l)) => {
+            let due = ctx.due_if_accepted_today(l);
+            let provisional = if ctx.calendar.covers(chrono::Datelike::year(&due)) {
+                ""
+            } else {
+                "（该年节假日安排尚未公布，仅供参考）"
+            };
+            format!(
+                "若今天（{}）受理，承诺最迟于 {due} 办结{provisional}",
+                ctx.today
+            )
+        }
         _ => String::new(),
     };
     let enquiry_phone = or_dept(&item.enquiry_phone, |d| &d.enquiry_phone);

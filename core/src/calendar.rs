@@ -59,6 +59,15 @@ impl Calendar {
         day
     }
 
+    /// The first working day on or after `day`: a period counted in calendar
+    /// days that ends on a holiday ends on the next working day instead.
+    pub fn on_or_next_working_day(&self, mut day: NaiveDate) -> NaiveDate {
+        while !self.is_working_day(day) {
+            day += Duration::days(1);
+        }
+        day
+    }
+
     /// Working days after `from` up to and including `to` (0 if `to <= from`).
     pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> u32 {
         let mut count = 0;

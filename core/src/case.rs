@@ -36,7 +36,7 @@ impl CaseState {
             CaseState::UnderReview => "审查中",
             CaseState::Paused => "暂停计时（补正或特别程序）",
             CaseState::Approved => "已办结（准予）",
-            CaseState::Denied => "已办结（不予许可）",
+            CaseState::Denied => "已办结（不予批准）",
             CaseState::ResultReady => "已制证，待领取或寄送",
             CaseState::Delivered => "已送达",
         }
@@ -158,7 +158,7 @@ pub fn due_date(
     let total = limit.days + stopped;
     match limit.unit {
         DayUnit::Working => cal.add_working_days(accepted, total),
-        DayUnit::Calendar => accepted + Duration::days(total as i64),
+        DayUnit::Calendar => cal.on_or_next_working_day(accepted + Duration::days(total as i64)),
     }
 }
 

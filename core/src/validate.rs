@@ -26,6 +26,7 @@ pub fn validate(catalog: &Catalog, today: NaiveDate) -> Vec<Problem> {
     for doc in &catalog.disclosures {
         check_disclosure(&ctx, doc, today, &mut out);
     }
+    document_numbers(catalog, &mut out);
     out
 }
 
@@ -77,12 +78,15 @@ impl<'a> Context<'a> {
             "themes" => rest.is_empty() || self.themes.contains(rest),
             "guides" => rest.is_empty() || self.guides.contains(rest),
             "disclosures" => {
-                rest.is_empty() || self.disclosures.contains(rest) || self.categories.contains(rest)
+                rest.is_empty()
+                    || self.disclosures.contains(rest)
+                    || self.categories.contains(rest)
+                    || rest.starts_with("years/")
+                    || rest.starts_with("agencies/")
             }
             "files" => self.catalog.files.contains(rest),
-            "updates" | "search" | "data" | "sitemap.xml" | "robots.txt" | "cases" | "stats" => {
-                true
-            }
+            "updates" | "sitemap.xml" | "robots.txt" => rest.is_empty(),
+            "data" => matches!(rest, "catalog.json" | "items.csv" | "materials.csv"),
             _ => false,
         }
     }
@@ -90,8 +94,14 @@ impl<'a> Context<'a> {
 
 /// "did you mean `x`?" for a misspelt id, if something is close enough.
 pub fn suggest<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    // Edit distance is quadratic: no typo is this long, so don't try.
+    const LONGEST: usize = 64;
+    if wrong.len() > LONGEST {
+        return None;
+    }
     known
         .into_iter()
+        .filter(|k| k.len() <= LONGEST)
         .map(|k| (strsim::normalized_damerau_levenshtein(wrong, k), k))
         .filter(|(score, _)| *score >= 0.6)
         .max_by(|a, b| a.0.total_cmp(&b.0))
@@ -285,6 +295,26 @@ fn calendar(catalog: &Catalog, out: &mut Vec<Problem>) {
     }
 }
 
+fn document_numbers(catalog: &Catalog, out: &mut Vec<Problem>) {
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    for doc in catalog
+        .disclosures
+        .iter()
+        .filter(|d| !d.value.meta.number.trim().is_empty())
+    {
+        if let Some(first) = seen.insert(doc.value.meta.number.trim(), &doc.file) {
+            out.push(Problem::error(
+                &doc.file,
+                "number",
+                format!(
+                    "the document number `{}` is also used by {first}",
+                    doc.value.meta.number
+                ),
+            ));
+        }
+    }
+}
+
 fn item_codes(catalog: &Catalog, out: &mut Vec<Problem>) {
     let mut seen: HashMap<&str, &str> = HashMap::new();
     for item in &catalog.items {
@@ -386,8 +416,12 @@ pub const MAX_LIMIT_DAYS: u32 = 3650;
 fn limit_in_range(f: &str, field: &str, limit: Option<Limit>, out: &mut Vec<Problem>) {
     if let Some(l) = limit.filter(|l| l.days > MAX_LIMIT_DAYS) {
         out.push(
-            Problem::error(f, format!("{field}.days"), format!("{} days is not a plausible time limit", l.days))
-                .hint(format!("time limits are at most {MAX_LIMIT_DAYS} days")),
+            Problem::error(
+                f,
+                format!("{field}.days"),
+                format!("{} days is not a plausible time limit", l.days),
+            )
+            .hint(format!("time limits are at most {MAX_LIMIT_DAYS} days")),
         );
     }
 }
@@ -399,12 +433,29 @@ fn limits(f: &str, item: &Item, out: &mut Vec<Problem>) {
         for (o, opt) in sit.options.iter().enumerate() {
             let field = format!("situations[{s}].options[{o}].promised_limit");
             limit_in_range(f, &field, opt.promised_limit, out);
-            let Some(p) = opt.promised_limit else { continue };
+            let Some(p) = opt.promised_limit else {
+                continue;
+            };
             if item.handling == Handling::Instant {
-                out.push(Problem::error(f, field.clone(), "an instant item (即办件) cannot have a promised limit in any situation").hint("remove promised_limit from this answer"));
+                out.push(
+                    Problem::error(
+                        f,
+                        field.clone(),
+                        "an instant item (即办件) cannot have a promised limit in any situation",
+                    )
+                    .hint("remove promised_limit from this answer"),
+                );
             }
             if let Some(s) = item.statutory_limit.filter(|s| longer(p, *s)) {
-                out.push(Problem::error(f, field, format!("the promised limit ({}) is longer than the statutory limit ({})", p.label(), s.label())));
+                out.push(Problem::error(
+                    f,
+                    field,
+                    format!(
+                        "the promised limit ({}) is longer than the statutory limit ({})",
+                        p.label(),
+                        s.label()
+                    ),
+                ));
             }
         }
     }
@@ -440,28 +491,30 @@ fn limits(f: &str, item: &Item, out: &mut Vec<Problem>) {
             _ => {}
         },
     }
-    if let (Some(p), Some(s)) = (item.promised_limit, item.statutory_limit) {
-        if longer(p, s) {
-            out.push(
-                Problem::error(
-                    f,
-                    "promised_limit",
-                    format!(
-                        "the promised limit ({}) is longer than the statutory limit ({})",
-                        p.label(),
-                        s.label()
-                    ),
-                )
-                .hint(
-                    "the promised limit (承诺时限) may not exceed the statutory limit (法定时限)",
+    if let (Some(p), Some(s)) = (item.promised_limit, item.statutory_limit)
+        && longer(p, s)
+    {
+        out.push(
+            Problem::error(
+                f,
+                "promised_limit",
+                format!(
+                    "the promised limit ({}) is longer than the statutory limit ({})",
+                    p.label(),
+                    s.label()
                 ),
-            );
-        }
+            )
+            .hint("the promised limit (承诺时限) may not exceed the statutory limit (法定时限)"),
+        );
     }
 }
 
 fn longer(p: Limit, s: Limit) -> bool {
-    if p.unit == s.unit { p.days > s.days } else { p.approx_calendar_days() > s.approx_calendar_days() }
+    if p.unit == s.unit {
+        p.days > s.days
+    } else {
+        p.approx_calendar_days() > s.approx_calendar_days()
+    }
 }
 
 fn contacts(ctx: &Context, f: &str, item: &Item, out: &mut Vec<Problem>) {
@@ -727,7 +780,10 @@ fn visits(f: &str, item: &Item, out: &mut Vec<Problem>) {
     }
     let url = item.online_url.trim();
     if !url.is_empty() && !(url.starts_with("https://") || url.starts_with("http://")) {
-        out.push(Problem::error(f, "online_url", format!("`{url}` is not a web address")).hint("write a full address starting with https://"));
+        out.push(
+            Problem::error(f, "online_url", format!("`{url}` is not a web address"))
+                .hint("write a full address starting with https://"),
+        );
     }
     if item.visits == 0 && item.online_url.trim().is_empty() {
         out.push(
@@ -911,6 +967,51 @@ fn check_disclosure(
             ),
             Ok(_) => {}
         }
+    }
+    if top != meta.category
+        && doc.value.slug.contains('/')
+        && !RESERVED_DISCLOSURE_PATHS.contains(&top)
+    {
+        out.push(
+            Problem::error(
+                f,
+                "category",
+                format!(
+                    "the document is in the folder `{top}` but says category = \"{}\"",
+                    meta.category
+                ),
+            )
+            .hint(format!(
+                "move it to disclosures/{}/ or set category = \"{top}\"",
+                meta.category
+            )),
+        );
+    }
+    if meta.published > today {
+        out.push(
+            Problem::error(
+                f,
+                "published",
+                format!("{} is in the future", meta.published),
+            )
+            .hint("publish documents when they are public"),
+        );
+    }
+    if meta
+        .amended_by
+        .iter()
+        .chain(&meta.replaced_by)
+        .chain(&meta.supersedes)
+        .any(|s| *s == doc.value.slug)
+    {
+        out.push(
+            Problem::error(
+                f,
+                "",
+                "the document links to itself as amending or replacing document",
+            )
+            .at(1, 1),
+        );
     }
     if meta.published < meta.written {
         out.push(Problem::error(
