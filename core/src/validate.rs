@@ -779,7 +779,7 @@ fn visits(f: &str, item: &Item, out: &mut Vec<Problem>) {
         );
     }
     let url = item.online_url.trim();
-    if !url.is_empty() && !(url.starts_with("https://") || url.starts_with("http://")) {
+    if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
         out.push(
             Problem::error(f, "online_url", format!("`{url}` is not a web address"))
                 .hint("write a full address starting with https://"),
