@@ -172,7 +172,10 @@ fn load_calendar(content: &std::path::Path) -> Result<portal_core::Calendar> {
             let text = std::fs::read_to_string(&path)
                 .with_context(|| format!("cannot read {}", path.display()))?;
             let year: portal_core::CalendarYear = toml::from_str(&text).with_context(|| {
-                format!("{} is not a valid calendar (run `portal check`)", path.display())
+                format!(
+                    "{} is not a valid calendar (run `portal check`)",
+                    path.display()
+                )
             })?;
             years.push(year);
         }

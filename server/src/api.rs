@@ -255,7 +255,9 @@ fn check_len(field: &str, value: &str, max: usize) -> Result<(), Response> {
     if value.trim().is_empty() || value.chars().count() > max {
         Err(error(
             StatusCode::BAD_REQUEST,
-            &format!("字段 {field} 为空或过长。The field {field} is empty or longer than {max} characters."),
+            &format!(
+                "字段 {field} 为空或过长。The field {field} is empty or longer than {max} characters."
+            ),
         ))
     } else {
         Ok(())

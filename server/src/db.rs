@@ -146,11 +146,7 @@ impl Db {
 
     /// Stores a new case; returns it with its receipt password (shown once,
     /// stored only as a keyed hash).
-    pub async fn create_case(
-        &self,
-        secrets: &Secrets,
-        new: &NewCase,
-    ) -> Result<(CaseRow, String)> {
+    pub async fn create_case(&self, secrets: &Secrets, new: &NewCase) -> Result<(CaseRow, String)> {
         use chrono::Datelike;
         for _ in 0..5 {
             let number =
@@ -262,9 +258,9 @@ impl Db {
                 Err(e) => return Err(e),
             }
         }
-        Err(ApplyError::Other(
-            last_err.unwrap_or_else(|| anyhow::anyhow!("the case kept changing under us")),
-        ))
+        Err(ApplyError::Other(last_err.unwrap_or_else(|| {
+            anyhow::anyhow!("the case kept changing under us")
+        })))
     }
 
     /// `Ok(None)`: lost a race, try again.

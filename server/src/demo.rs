@@ -47,12 +47,7 @@ pub async fn seed(db: &Db, secrets: &Secrets, today: NaiveDate) -> Result<Seeded
     for (i, (events, ago)) in scripts.iter().enumerate() {
         let received = today - Duration::days(*ago);
         let (dept, dept_name, code, name) = if i % 2 == 0 {
-            (
-                "public-security",
-                "区公安分局",
-                "ga-001",
-                "居民身份证换领",
-            )
+            ("public-security", "区公安分局", "ga-001", "居民身份证换领")
         } else {
             (
                 "market-regulation",

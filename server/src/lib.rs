@@ -120,7 +120,12 @@ pub fn serve_blocking(config: Config) -> Result<()> {
         if config.demo {
             let seeded = demo::seed(&db, &secrets, (state.today)()).await?;
             eprintln!("Demo cases seeded. Try these receipts on the case-status lookup:");
-            for r in seeded.receipts.iter().filter(|r| r.state != "submitted").take(2) {
+            for r in seeded
+                .receipts
+                .iter()
+                .filter(|r| r.state != "submitted")
+                .take(2)
+            {
                 eprintln!(
                     "  case number {}  password {}  ({})",
                     r.case_number, r.password, r.state

@@ -134,6 +134,13 @@ pub fn deadlines(
         Some(due) if state != CaseState::Refused => flag(cal, due, today, decided),
         _ => Flag::None,
     };
+    // While the clock is stopped the deadline moves with each day, so a
+    // yellow warning would only alarm; a case already late stays red.
+    let flag = if state == CaseState::Paused && flag == Flag::Yellow {
+        Flag::None
+    } else {
+        flag
+    };
     Ok(Deadlines {
         state,
         accepted,
