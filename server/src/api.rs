@@ -242,23 +242,25 @@ fn forbidden(department: &str) -> Response {
     )
 }
 
-fn parse_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, Response> {
-    serde_json::from_slice(body).map_err(|e| {
-        error(
-            StatusCode::BAD_REQUEST,
-            &format!("请求格式有误。The request body is not valid: {e}"),
-        )
-    })
+/// A 400 with its reason; small, so validation helpers can return it.
+struct BadRequest(String);
+
+impl IntoResponse for BadRequest {
+    fn into_response(self) -> Response {
+        error(StatusCode::BAD_REQUEST, &self.0)
+    }
 }
 
-fn check_len(field: &str, value: &str, max: usize) -> Result<(), Response> {
+fn parse_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, BadRequest> {
+    serde_json::from_slice(body)
+        .map_err(|e| BadRequest(format!("请求格式有误。The request body is not valid: {e}")))
+}
+
+fn check_len(field: &str, value: &str, max: usize) -> Result<(), BadRequest> {
     if value.trim().is_empty() || value.chars().count() > max {
-        Err(error(
-            StatusCode::BAD_REQUEST,
-            &format!(
-                "字段 {field} 为空或过长。The field {field} is empty or longer than {max} characters."
-            ),
-        ))
+        Err(BadRequest(format!(
+            "字段 {field} 为空或过长。The field {field} is empty or longer than {max} characters."
+        )))
     } else {
         Ok(())
     }
@@ -285,7 +287,7 @@ async fn create_case(State(st): State<ApiState>, headers: HeaderMap, body: Bytes
     };
     let req: CreateRequest = match parse_body(&body) {
         Ok(r) => r,
-        Err(res) => return res,
+        Err(e) => return e.into_response(),
     };
     for (field, value, max) in [
         ("item_code", &req.item_code, 64),
@@ -293,8 +295,8 @@ async fn create_case(State(st): State<ApiState>, headers: HeaderMap, body: Bytes
         ("department", &req.department, 64),
         ("delivery_method", &req.delivery_method, 64),
     ] {
-        if let Err(res) = check_len(field, value, max) {
-            return res;
+        if let Err(e) = check_len(field, value, max) {
+            return e.into_response();
         }
     }
     if !depts.contains(&req.department) {
@@ -361,10 +363,10 @@ async fn add_event(
     };
     let req: EventRequest = match parse_body(&body) {
         Ok(r) => r,
-        Err(res) => return res,
+        Err(e) => return e.into_response(),
     };
-    if let Err(res) = check_len("event_id", &req.event_id, 100) {
-        return res;
+    if let Err(e) = check_len("event_id", &req.event_id, 100) {
+        return e.into_response();
     }
     if req.note.chars().count() > 2000 {
         return error(
@@ -373,9 +375,9 @@ async fn add_event(
         );
     }
     if let Some(t) = &req.tracking_number
-        && let Err(res) = check_len("tracking_number", t, 64)
+        && let Err(e) = check_len("tracking_number", t, 64)
     {
-        return res;
+        return e.into_response();
     }
     let unknown = || {
         error(

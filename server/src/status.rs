@@ -78,13 +78,14 @@ pub fn pauses(events: &[(EventKind, NaiveDate)]) -> Vec<Pause> {
     let mut out: Vec<Pause> = Vec::new();
     for (kind, at) in events {
         match kind {
-            EventKind::RequestCorrection | EventKind::StartSpecialProcedure => {
-                if out.last().is_none_or(|p| p.to.is_some()) {
-                    out.push(Pause {
-                        from: *at,
-                        to: None,
-                    });
-                }
+            // A second stop while stopped extends nothing: the first still runs.
+            EventKind::RequestCorrection | EventKind::StartSpecialProcedure
+                if out.last().is_none_or(|p| p.to.is_some()) =>
+            {
+                out.push(Pause {
+                    from: *at,
+                    to: None,
+                });
             }
             EventKind::Resume => {
                 if let Some(p) = out.last_mut().filter(|p| p.to.is_none()) {
