@@ -72,6 +72,21 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Create an ingest token for the approval system, scoped to departments (printed once).
+    Token {
+        /// The case database, as for `portal serve`.
+        #[arg(long, default_value = "sqlite://portal.sqlite")]
+        db: String,
+        /// The secret key file, as for `portal serve`.
+        #[arg(long, default_value = "portal-secret.key")]
+        secret_file: PathBuf,
+        /// Department codes whose cases the token may create and update.
+        #[arg(long, value_delimiter = ',', required = true)]
+        departments: Vec<String>,
+        /// A note saying who holds the token.
+        #[arg(long, default_value = "")]
+        label: String,
+    },
     /// Write a deterministic synthetic catalog of N items for scale tests and benchmarks.
     Demo {
         /// Number of service items to generate.
@@ -147,6 +162,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 calendar,
                 demo,
             })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token {
+            db,
+            secret_file,
+            departments,
+            label,
+        } => {
+            let token = portal_server::add_token_blocking(&db, &secret_file, &departments, &label)?;
+            eprintln!(
+                "Ingest token for {} (shown once; send it as `Authorization: Bearer …`):",
+                departments.join(", ")
+            );
+            println!("{token}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { items, out, seed } => {

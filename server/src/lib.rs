@@ -140,7 +140,7 @@ pub fn serve_blocking(config: Config) -> Result<()> {
             "Serving {} on http://{} with cases in {} (Ctrl-C to stop)",
             dist.display(),
             listener.local_addr()?,
-            config.db_url
+            db::redact(&config.db_url)
         );
         let app = app_with(dist, Some(state));
         axum::serve(
@@ -152,5 +152,29 @@ pub fn serve_blocking(config: Config) -> Result<()> {
         })
         .await?;
         Ok(())
+    })
+}
+
+/// Creates an ingest token for `departments` (`portal token`); prints
+/// nothing, returns the token, which is shown once and stored only hashed.
+pub fn add_token_blocking(
+    db_url: &str,
+    secret_file: &Path,
+    departments: &[String],
+    label: &str,
+) -> Result<String> {
+    if departments.iter().all(|d| d.trim().is_empty()) {
+        anyhow::bail!("name at least one department the token may touch (--departments a,b)");
+    }
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let secrets = secrets::Secrets::load_or_create(secret_file)?;
+        let db = db::Db::connect(db_url).await?;
+        let depts: Vec<String> = departments
+            .iter()
+            .map(|d| d.trim().to_owned())
+            .filter(|d| !d.is_empty())
+            .collect();
+        db.add_token(&secrets, &depts, label).await
     })
 }
