@@ -71,6 +71,10 @@ enum Command {
         /// Seed sample cases in every state and print two receipts to try.
         #[arg(long)]
         demo: bool,
+        /// Behind a reverse proxy: rate-limit and audit by the last X-Forwarded-For
+        /// address instead of the proxy's. Never set it without a proxy.
+        #[arg(long)]
+        trust_proxy: bool,
     },
     /// Create an ingest token for the approval system, scoped to departments (printed once).
     Token {
@@ -152,6 +156,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             secret_file,
             content,
             demo,
+            trust_proxy,
         } => {
             let calendar = load_calendar(&content)?;
             portal_server::serve_blocking(portal_server::Config {
@@ -161,6 +166,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 secret_file,
                 calendar,
                 demo,
+                trust_proxy,
             })?;
             Ok(ExitCode::SUCCESS)
         }

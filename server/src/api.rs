@@ -44,6 +44,10 @@ pub struct ApiState {
     pub today: Today,
     pub per_client: Arc<RateLimiter>,
     pub per_case: Arc<RateLimiter>,
+    /// Behind a reverse proxy every request comes from the proxy; then the
+    /// client is the last address the proxy appended to X-Forwarded-For.
+    /// Off by default: without a proxy the header is the client's to forge.
+    pub trust_proxy: bool,
 }
 
 impl ApiState {
@@ -56,6 +60,7 @@ impl ApiState {
             today: Arc::new(|| chrono::Local::now().date_naive()),
             per_client: Arc::new(RateLimiter::new(10, Duration::from_secs(60))),
             per_case: Arc::new(RateLimiter::new(10, Duration::from_secs(60))),
+            trust_proxy: false,
         }
     }
 
@@ -135,7 +140,23 @@ struct LookupRequest {
     password: String,
 }
 
-fn client_of(info: Option<Extension<ConnectInfo<SocketAddr>>>) -> String {
+fn client_of(
+    st: &ApiState,
+    headers: &HeaderMap,
+    info: Option<Extension<ConnectInfo<SocketAddr>>>,
+) -> String {
+    if st.trust_proxy {
+        let forwarded = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|a| a.trim().parse::<std::net::IpAddr>().ok())
+            .next_back();
+        if let Some(ip) = forwarded {
+            return ip.to_string();
+        }
+    }
     info.map(|Extension(ConnectInfo(addr))| addr.ip().to_string())
         .unwrap_or_else(|| "unknown".to_owned())
 }
@@ -143,9 +164,10 @@ fn client_of(info: Option<Extension<ConnectInfo<SocketAddr>>>) -> String {
 async fn lookup(
     State(st): State<ApiState>,
     info: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let client = client_of(info);
+    let client = client_of(&st, &headers, info);
     let audit = |tried: String, outcome: &'static str| {
         let db = st.db.clone();
         let client = client.clone();

@@ -40,6 +40,8 @@ pub struct Config {
     pub calendar: Calendar,
     /// Seed sample cases and print two receipts.
     pub demo: bool,
+    /// Take the client address from X-Forwarded-For (behind a reverse proxy).
+    pub trust_proxy: bool,
 }
 
 /// The static site only.
@@ -116,7 +118,8 @@ pub fn serve_blocking(config: Config) -> Result<()> {
     runtime.block_on(async {
         let secrets = secrets::Secrets::load_or_create(&config.secret_file)?;
         let db = db::Db::connect(&config.db_url).await?;
-        let state = api::ApiState::new(db.clone(), secrets.clone(), config.calendar.clone());
+        let mut state = api::ApiState::new(db.clone(), secrets.clone(), config.calendar.clone());
+        state.trust_proxy = config.trust_proxy;
         if config.demo {
             let seeded = demo::seed(&db, &secrets, (state.today)()).await?;
             eprintln!("Demo cases seeded. Try these receipts on the case-status lookup:");

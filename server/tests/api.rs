@@ -521,6 +521,33 @@ async fn lookups_are_rate_limited(b: Backend) {
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     let log = env.state.db.audit_log().await.unwrap();
     assert!(log.iter().any(|r| r.3 == "rate_limited_client"));
+    // X-Forwarded-For is ignored unless a proxy is trusted.
+    let forged = |app: Router, ip: &'static str| async move {
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/cases/lookup")
+            .header("x-forwarded-for", format!("{ip}, 192.0.2.7"))
+            .body(Body::from("{}"))
+            .unwrap();
+        let mut req = req;
+        req.extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from(([10, 9, 9, 9], 1))));
+        app.oneshot(req).await.unwrap().status()
+    };
+    assert_eq!(
+        forged(env.app.clone(), "1.1.1.1").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    let mut trusting = env.state.clone();
+    trusting.trust_proxy = true;
+    let app = portal_server::app_with(env._dir.path(), Some(trusting));
+    assert_eq!(forged(app, "1.1.1.1").await, StatusCode::NOT_FOUND);
+    let log = env.state.db.audit_log().await.unwrap();
+    assert_eq!(
+        log.last().unwrap().1,
+        "192.0.2.7",
+        "the address the proxy appended"
+    );
     assert!(log.iter().any(|r| r.3 == "rate_limited_case"));
 }
 
