@@ -270,6 +270,20 @@ impl Db {
         event: &NewEvent,
     ) -> Result<Option<CaseState>, ApplyError> {
         let mut tx = self.pool.begin().await?;
+        // The case first, then the event id: under PostgreSQL's READ
+        // COMMITTED each statement sees newer data, so if this read already
+        // shows a racing twin's state change, the lookup below sees its event
+        // too and answers as a replay rather than a false conflict.
+        let row: Option<(String, String, i64)> = sqlx::query_as(
+            "SELECT c.state, c.received, (SELECT COUNT(*) FROM events e WHERE e.case_id = c.id) \
+             FROM cases c WHERE c.id = $1",
+        )
+        .bind(case_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((state_text, received, count)) = row else {
+            return Err(ApplyError::Other(anyhow::anyhow!("case {case_id} is gone")));
+        };
         let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE event_id = $1");
         let existing = sqlx::query_as::<_, EventRow>(&sql)
             .bind(&event.event_id)
@@ -286,16 +300,6 @@ impl Db {
                 Err(ApplyError::EventIdReused)
             };
         }
-        let row: Option<(String, String, i64)> = sqlx::query_as(
-            "SELECT c.state, c.received, (SELECT COUNT(*) FROM events e WHERE e.case_id = c.id) \
-             FROM cases c WHERE c.id = $1",
-        )
-        .bind(case_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some((state_text, received, count)) = row else {
-            return Err(ApplyError::Other(anyhow::anyhow!("case {case_id} is gone")));
-        };
         let from: CaseState = from_text(&state_text)?;
         let to = transition(from, event.kind).map_err(|e| {
             ApplyError::Conflict(format!(
