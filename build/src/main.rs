@@ -17,7 +17,8 @@ use std::process::ExitCode;
         turns it into a static site, `portal serve` serves that site locally.",
     after_help = "Typical use:\n  portal check                 validate content/\n  \
         portal build                 write the site to dist/\n  \
-        portal serve                 serve dist/ on http://127.0.0.1:8080\n  \
+        portal serve                 serve dist/ and the case API on http://127.0.0.1:8080\n  \
+        portal serve --demo          the same, with sample cases and two receipts to try\n  \
         portal demo --items 10000 --out /tmp/big   make a synthetic catalog"
 )]
 struct Cli {
@@ -56,6 +57,39 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
+        /// Case database: `sqlite://FILE` (created on first run) or `postgres://USER@HOST/DB`.
+        /// Default: portal.sqlite in the current folder.
+        #[arg(long, default_value = "sqlite://portal.sqlite")]
+        db: String,
+        /// Key for hashing receipt passwords and ingest tokens; created (mode 0600) on
+        /// first run. Keep it out of the database and with the backups.
+        #[arg(long, default_value = "portal-secret.key")]
+        secret_file: PathBuf,
+        /// The content folder whose calendar/*.toml gives holidays and make-up working days.
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        /// Seed sample cases in every state and print two receipts to try.
+        #[arg(long)]
+        demo: bool,
+        /// Behind a reverse proxy: rate-limit and audit by the last X-Forwarded-For
+        /// address instead of the proxy's. Never set it without a proxy.
+        #[arg(long)]
+        trust_proxy: bool,
+    },
+    /// Create an ingest token for the approval system, scoped to departments (printed once).
+    Token {
+        /// The case database, as for `portal serve`.
+        #[arg(long, default_value = "sqlite://portal.sqlite")]
+        db: String,
+        /// The secret key file, as for `portal serve`.
+        #[arg(long, default_value = "portal-secret.key")]
+        secret_file: PathBuf,
+        /// Department codes whose cases the token may create and update.
+        #[arg(long, value_delimiter = ',', required = true)]
+        departments: Vec<String>,
+        /// A note saying who holds the token.
+        #[arg(long, default_value = "")]
+        label: String,
     },
     /// Write a deterministic synthetic catalog of N items for scale tests and benchmarks.
     Demo {
@@ -115,8 +149,39 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ExitCode::FAILURE
             })
         }
-        Command::Serve { dist, addr } => {
-            portal_server::serve_blocking(&dist, &addr)?;
+        Command::Serve {
+            dist,
+            addr,
+            db,
+            secret_file,
+            content,
+            demo,
+            trust_proxy,
+        } => {
+            let calendar = load_calendar(&content)?;
+            portal_server::serve_blocking(portal_server::Config {
+                dist,
+                addr,
+                db_url: db,
+                secret_file,
+                calendar,
+                demo,
+                trust_proxy,
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token {
+            db,
+            secret_file,
+            departments,
+            label,
+        } => {
+            let token = portal_server::add_token_blocking(&db, &secret_file, &departments, &label)?;
+            eprintln!(
+                "Ingest token for {} (shown once; send it as `Authorization: Bearer …`):",
+                departments.join(", ")
+            );
+            println!("{token}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { items, out, seed } => {
@@ -124,6 +189,39 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The working-day calendar from `content/calendar/*.toml`; plain
+/// Monday–Friday (with a warning) when there is none.
+fn load_calendar(content: &std::path::Path) -> Result<portal_core::Calendar> {
+    use anyhow::Context;
+    let dir = content.join("calendar");
+    let mut years = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        let mut paths: Vec<_> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let year: portal_core::CalendarYear = toml::from_str(&text).with_context(|| {
+                format!(
+                    "{} is not a valid calendar (run `portal check`)",
+                    path.display()
+                )
+            })?;
+            years.push(year);
+        }
+    }
+    if years.is_empty() {
+        eprintln!(
+            "warning: no holiday calendar in {}; counting Monday to Friday as working days",
+            dir.display()
+        );
+    }
+    Ok(portal_core::Calendar::new(&years))
 }
 
 fn today() -> chrono::NaiveDate {

@@ -99,3 +99,35 @@ fn serve_refuses_a_folder_without_a_site() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("holds no built site"));
 }
+
+#[test]
+fn token_creates_the_database_key_and_a_token() {
+    let dir = tempfile::tempdir().unwrap();
+    // The default database and key land in the current folder.
+    let out = Command::new(env!("CARGO_BIN_EXE_portal"))
+        .args(["token", "--departments", "dept-a,dept-b", "--label", "test"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8(out.stdout).unwrap();
+    assert!(token.trim().starts_with("pt_"), "{token}");
+    assert!(dir.path().join("portal.sqlite").is_file());
+    assert!(dir.path().join("portal-secret.key").is_file());
+    let missing = portal(&["token"]);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("--departments"));
+}
+
+#[test]
+fn serve_help_lists_the_case_options() {
+    let out = portal(&["serve", "--help"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    for word in ["--db", "--secret-file", "--demo", "--content"] {
+        assert!(text.contains(word), "serve --help lacks {word}:\n{text}");
+    }
+}

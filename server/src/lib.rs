@@ -1,13 +1,24 @@
-//! The portal's server: serves the built site with the right headers. The
-//! case-status API joins it here; everything else stays static, so the same
-//! `dist/` also works from any web server or CDN.
+//! The portal's server: serves the built site with the right headers and,
+//! when configured with a database, the case-status API under `/api/v1/`.
+//! Everything else stays static, so the same `dist/` also works from any web
+//! server or CDN.
+
+pub mod api;
+pub mod db;
+pub mod demo;
+pub mod ratelimit;
+pub mod secrets;
+pub mod stats;
+pub mod status;
 
 use anyhow::{Context, Result};
 use axum::Router;
 use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use std::path::Path;
+use portal_core::Calendar;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -16,16 +27,43 @@ pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval';
     img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
     frame-ancestors 'none'";
 
-/// The router serving `dist`: precompressed files when present, the site's
-/// own 404 page (with status 404) for anything missing.
+/// How `portal serve` runs.
+pub struct Config {
+    /// The built site.
+    pub dist: PathBuf,
+    pub addr: String,
+    /// `sqlite://FILE` or `postgres://…`.
+    pub db_url: String,
+    /// The HMAC key for passwords and tokens; created on first run.
+    pub secret_file: PathBuf,
+    /// Working days, from `content/calendar/*.toml`.
+    pub calendar: Calendar,
+    /// Seed sample cases and print two receipts.
+    pub demo: bool,
+    /// Take the client address from X-Forwarded-For (behind a reverse proxy).
+    pub trust_proxy: bool,
+}
+
+/// The static site only.
 pub fn app(dist: &Path) -> Router {
+    app_with(dist, None)
+}
+
+/// The static site, plus the case API when `api` is given. Precompressed
+/// files when present, the site's own 404 page (with status 404) for
+/// anything missing.
+pub fn app_with(dist: &Path, api: Option<api::ApiState>) -> Router {
     let not_found = ServeFile::new(dist.join("404.html"));
     let files = ServeDir::new(dist)
         .precompressed_br()
         .precompressed_gzip()
         .append_index_html_on_directories(true)
         .not_found_service(not_found);
-    Router::new()
+    let router = match api {
+        Some(state) => Router::new().nest("/api", api::router(state)),
+        None => Router::new(),
+    };
+    router
         .fallback_service(files)
         .layer(middleware::from_fn(cache_control))
         .layer(header_layer(header::CONTENT_SECURITY_POLICY, CSP))
@@ -44,11 +82,16 @@ fn header_layer(
     SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
 }
 
-/// Hashed files never change; pages may change with every build.
+/// Hashed files never change; pages may change with every build; API
+/// answers (case status, receipts) must never be cached anywhere.
 async fn cache_control(req: Request<axum::body::Body>, next: Next) -> Response {
-    let immutable = req.uri().path().contains("/h/");
+    let path = req.uri().path();
+    let is_api = path == "/api" || path.starts_with("/api/");
+    let immutable = path.contains("/h/");
     let mut res = next.run(req).await;
-    let value = if res.status() != StatusCode::OK {
+    let value = if is_api {
+        "no-store"
+    } else if res.status() != StatusCode::OK {
         "no-cache"
     } else if immutable {
         "public, max-age=31536000, immutable"
@@ -60,8 +103,10 @@ async fn cache_control(req: Request<axum::body::Body>, next: Next) -> Response {
     res
 }
 
-/// Serves `dist` on `addr` until Ctrl-C.
-pub fn serve_blocking(dist: &Path, addr: &str) -> Result<()> {
+/// Opens the database and the secret key, seeds the demo if asked, and
+/// serves until Ctrl-C.
+pub fn serve_blocking(config: Config) -> Result<()> {
+    let dist = &config.dist;
     if !dist.join("index.html").is_file() {
         anyhow::bail!(
             "{} holds no built site: run `portal build --out {}` first",
@@ -71,19 +116,68 @@ pub fn serve_blocking(dist: &Path, addr: &str) -> Result<()> {
     }
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(addr)
+        let secrets = secrets::Secrets::load_or_create(&config.secret_file)?;
+        let db = db::Db::connect(&config.db_url).await?;
+        let mut state = api::ApiState::new(db.clone(), secrets.clone(), config.calendar.clone());
+        state.trust_proxy = config.trust_proxy;
+        if config.demo {
+            let seeded = demo::seed(&db, &secrets, (state.today)()).await?;
+            eprintln!("Demo cases seeded. Try these receipts on the case-status lookup:");
+            for r in seeded
+                .receipts
+                .iter()
+                .filter(|r| r.state != "submitted")
+                .take(2)
+            {
+                eprintln!(
+                    "  case number {}  password {}  ({})",
+                    r.case_number, r.password, r.state
+                );
+            }
+            eprintln!("Ingest token for the demo departments: {}", seeded.token);
+        }
+        let listener = tokio::net::TcpListener::bind(&config.addr)
             .await
-            .with_context(|| format!("cannot listen on {addr}"))?;
+            .with_context(|| format!("cannot listen on {}", config.addr))?;
         eprintln!(
-            "Serving {} on http://{} (Ctrl-C to stop)",
+            "Serving {} on http://{} with cases in {} (Ctrl-C to stop)",
             dist.display(),
-            listener.local_addr()?
+            listener.local_addr()?,
+            db::redact(&config.db_url)
         );
-        axum::serve(listener, app(dist))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await?;
+        let app = app_with(dist, Some(state));
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
         Ok(())
+    })
+}
+
+/// Creates an ingest token for `departments` (`portal token`); prints
+/// nothing, returns the token, which is shown once and stored only hashed.
+pub fn add_token_blocking(
+    db_url: &str,
+    secret_file: &Path,
+    departments: &[String],
+    label: &str,
+) -> Result<String> {
+    if departments.iter().all(|d| d.trim().is_empty()) {
+        anyhow::bail!("name at least one department the token may touch (--departments a,b)");
+    }
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let secrets = secrets::Secrets::load_or_create(secret_file)?;
+        let db = db::Db::connect(db_url).await?;
+        let depts: Vec<String> = departments
+            .iter()
+            .map(|d| d.trim().to_owned())
+            .filter(|d| !d.is_empty())
+            .collect();
+        db.add_token(&secrets, &depts, label).await
     })
 }

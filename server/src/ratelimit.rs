@@ -1,0 +1,71 @@
+//! A small in-memory sliding-window limiter. Enough for one server process;
+//! it stops a single client (or many clients aiming at one case number) from
+//! guessing receipt passwords.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+pub struct RateLimiter {
+    limit: usize,
+    window: Duration,
+    hits: Mutex<HashMap<String, VecDeque<Instant>>>,
+}
+
+/// Past this many keys, stale ones are swept so memory stays bounded even
+/// when an attacker rotates keys.
+const SWEEP_AT: usize = 10_000;
+
+impl RateLimiter {
+    pub fn new(limit: usize, window: Duration) -> RateLimiter {
+        RateLimiter {
+            limit,
+            window,
+            hits: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Records one attempt for `key`; `Err(wait)` if the key is over its
+    /// limit (the attempt is then not recorded, so waiting always helps).
+    pub fn check(&self, key: &str) -> Result<(), Duration> {
+        self.check_at(key, Instant::now())
+    }
+
+    pub fn check_at(&self, key: &str, now: Instant) -> Result<(), Duration> {
+        let mut hits = self.hits.lock().unwrap_or_else(|e| e.into_inner());
+        if hits.len() >= SWEEP_AT {
+            let window = self.window;
+            hits.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < window));
+        }
+        let q = hits.entry(key.to_owned()).or_default();
+        while q
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= self.window)
+        {
+            q.pop_front();
+        }
+        if q.len() >= self.limit {
+            let oldest = *q.front().expect("limit is at least 1");
+            return Err(self.window.saturating_sub(now.duration_since(oldest)));
+        }
+        q.push_back(now);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_then_recovers() {
+        let rl = RateLimiter::new(2, Duration::from_secs(60));
+        let t0 = Instant::now();
+        assert!(rl.check_at("a", t0).is_ok());
+        assert!(rl.check_at("a", t0).is_ok());
+        let wait = rl.check_at("a", t0 + Duration::from_secs(10)).unwrap_err();
+        assert_eq!(wait, Duration::from_secs(50));
+        assert!(rl.check_at("b", t0).is_ok(), "keys are independent");
+        assert!(rl.check_at("a", t0 + Duration::from_secs(61)).is_ok());
+    }
+}
