@@ -129,6 +129,11 @@ impl Reply {
     }
 }
 
+/// A plain GET from the default client address.
+async fn get(app: &Router, uri: &str) -> Reply {
+    send(app, Method::GET, uri, None, IP, Body::empty()).await
+}
+
 async fn send(
     app: &Router,
     method: Method,
@@ -652,15 +657,7 @@ async fn due_dates_follow_the_calendar_and_stopped_clocks(b: Backend) {
     assert_eq!(v["promised_due"], "2025-10-14");
 
     // The statistics count it on time but not early.
-    let stats = send(
-        &env.app,
-        Method::GET,
-        "/api/v1/stats",
-        None,
-        IP,
-        Body::empty(),
-    )
-    .await;
+    let stats = get(&env.app, "/api/v1/stats").await;
     assert_eq!(stats.status, StatusCode::OK);
     let dept = &stats.json()["departments"][0];
     assert_eq!(dept["department"], "dept-a");
@@ -669,15 +666,7 @@ async fn due_dates_follow_the_calendar_and_stopped_clocks(b: Backend) {
     assert_eq!(dept["completion_rate"], 1.0);
     assert_eq!(dept["on_time_rate"], 1.0);
     assert_eq!(dept["early_rate"], 0.0);
-    let csv = send(
-        &env.app,
-        Method::GET,
-        "/api/v1/stats.csv",
-        None,
-        IP,
-        Body::empty(),
-    )
-    .await;
+    let csv = get(&env.app, "/api/v1/stats.csv").await;
     assert!(
         csv.headers["content-type"]
             .to_str()
@@ -795,22 +784,14 @@ async fn hostile_input_gets_clean_answers(b: Backend) {
         let r = send(&env.app, Method::POST, &uri, Some(&env.token), IP, body).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
     }
-    let r = send(
-        &env.app,
-        Method::GET,
-        "/api/v1/nothing",
-        None,
-        IP,
-        Body::empty(),
-    )
-    .await;
+    let r = get(&env.app, "/api/v1/nothing").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(r.headers["cache-control"], "no-store");
     // Still up, data intact, and the static site still served.
     let r = env.lookup_from(next_ip(), &number, &password).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.json()["state"], "submitted");
-    let home = send(&env.app, Method::GET, "/", None, IP, Body::empty()).await;
+    let home = get(&env.app, "/").await;
     assert_eq!(home.status, StatusCode::OK);
     assert_eq!(home.text(), "home");
 }
