@@ -14,6 +14,8 @@ pub mod load;
 pub mod locate;
 pub mod markdown;
 pub mod output;
+pub mod relevance;
+pub mod search_index;
 pub mod site;
 pub mod templates;
 pub mod views;

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use portal_build::{console, demo, load, site};
+use portal_build::{console, demo, load, relevance, site};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -92,6 +92,39 @@ enum Command {
         label: String,
     },
     /// Write a deterministic synthetic catalog of N items for scale tests and benchmarks.
+    /// Search a built site with the same engine the browser runs.
+    ///
+    /// Prints the top results, one a line, with department and limits; or
+    /// the whole response as JSON (what the browser's worker gets).
+    Search {
+        /// The built site.
+        #[arg(long, default_value = "dist")]
+        dist: PathBuf,
+        /// Print JSON instead of lines.
+        #[arg(long)]
+        json: bool,
+        /// Restrict to a facet value, e.g. `dept:区公安分局` or `mode:即办件` (repeatable).
+        #[arg(long = "filter", value_name = "KEY:VALUE")]
+        filters: Vec<String>,
+        /// How many results.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// What to search for, as a citizen would type it.
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+    },
+    /// Score the search against a relevance set: success@1, success@5, MRR.
+    Relevance {
+        /// The built site.
+        #[arg(long, default_value = "dist")]
+        dist: PathBuf,
+        /// The queries and their expected items.
+        #[arg(long, default_value = "tests/relevance.toml")]
+        set: PathBuf,
+        /// Print every query that misses the top 5.
+        #[arg(long)]
+        verbose: bool,
+    },
     Demo {
         /// Number of service items to generate.
         #[arg(long, default_value_t = 1000)]
@@ -182,6 +215,34 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 departments.join(", ")
             );
             println!("{token}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Search {
+            dist,
+            json,
+            filters,
+            limit,
+            query,
+        } => {
+            let engine = portal_search::open_site(&dist).map_err(anyhow::Error::msg)?;
+            let req = portal_search::Request {
+                q: query.join(" "),
+                filters,
+                offset: 0,
+                limit,
+            };
+            let resp = engine.search(&req)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&resp)?);
+            } else {
+                relevance::print(&resp);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Relevance { dist, set, verbose } => {
+            let engine = portal_search::open_site(&dist).map_err(anyhow::Error::msg)?;
+            let report = relevance::evaluate(&engine, &set)?;
+            report.print(verbose);
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { items, out, seed } => {

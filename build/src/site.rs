@@ -3,7 +3,7 @@
 
 use crate::output::{self, Staging};
 use crate::views::{self, Ctx};
-use crate::{console, exports, load, templates};
+use crate::{console, exports, load, search_index, templates};
 use anyhow::{Context, Result};
 use chrono::{Datelike, NaiveDate};
 use minijinja::{Environment, Value, context};
@@ -81,8 +81,12 @@ pub fn render(
 ) -> Result<Summary> {
     let staging = Staging::new(out)?;
     let ctx = Ctx::new(catalog, today);
+    console::step("Writing the search index");
+    let search = search_index::write(&ctx, content, staging.path())?;
+    let mut env = templates::environment();
+    env.add_global("search_manifest", ctx.url(&search.manifest_path));
     let site = Site {
-        env: templates::environment(),
+        env,
         ctx: &ctx,
         staging: &staging,
         pages: AtomicUsize::new(0),

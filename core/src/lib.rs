@@ -4,6 +4,7 @@
 //! Everything here is pure data and pure functions, so the same code runs in
 //! the build tool, the case-status server and the browser (wasm32).
 
+pub mod analyzer;
 pub mod calendar;
 pub mod case;
 pub mod dates;

@@ -1,0 +1,281 @@
+//! Turns the checked catalog into search documents and writes the index.
+//!
+//! The heavy language work happens here, once, so the browser needs no
+//! dictionary: pinyin spellings (with the `pinyin` crate), dictionary words
+//! (with `jieba-rs`) and the synonyms officers keep in
+//! `content/synonyms.toml`.
+
+use crate::console;
+use crate::views::{self, Ctx};
+use aho_corasick::AhoCorasick;
+use anyhow::{Context, Result};
+use jieba_rs::Jieba;
+use pinyin::ToPinyin;
+use portal_core::analyzer::fold;
+use portal_core::{GuideMeta, Handling, Item, Page, urls};
+use portal_search::engine::Card;
+use portal_search::writer::{self, IndexDoc, Written};
+use rayon::prelude::*;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// `content/synonyms.toml`: what people type → the catalog's own words.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Synonyms {
+    #[serde(default)]
+    pub terms: BTreeMap<String, Vec<String>>,
+}
+
+impl Synonyms {
+    pub fn load(content: &Path) -> Result<Synonyms> {
+        let path = content.join("synonyms.toml");
+        if !path.exists() {
+            return Ok(Synonyms::default());
+        }
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    }
+}
+
+/// Finds, in a text, the official terms that colloquial words stand for,
+/// and answers with those colloquial words.
+struct SynonymMatcher {
+    automaton: Option<AhoCorasick>,
+    /// For each official term (pattern), the words that lead to it.
+    words: Vec<Vec<String>>,
+}
+
+impl SynonymMatcher {
+    fn new(s: &Synonyms) -> SynonymMatcher {
+        let mut by_term: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (word, terms) in &s.terms {
+            for t in terms {
+                by_term.entry(fold(t)).or_default().push(word.clone());
+            }
+        }
+        let patterns: Vec<&String> = by_term.keys().collect();
+        SynonymMatcher {
+            automaton: AhoCorasick::new(&patterns).ok(),
+            words: by_term.values().cloned().collect(),
+        }
+    }
+
+    fn words_for(&self, text: &str) -> Vec<String> {
+        let Some(ac) = &self.automaton else {
+            return Vec::new();
+        };
+        let mut out: Vec<String> = Vec::new();
+        for m in ac.find_overlapping_iter(&fold(text)) {
+            for w in &self.words[m.pattern().as_usize()] {
+                if !out.contains(w) {
+                    out.push(w.clone());
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Spellings of a name: full pinyin and initials, each with its prefixes
+/// at syllable boundaries ("ying yingye yingyezhi yingyezhizhao", "yy yyz
+/// yyzz"), so typing pinyin finds results as it goes.
+pub fn pinyin_spellings(text: &str) -> Vec<String> {
+    let mut full = String::new();
+    let mut initials = String::new();
+    let mut out = Vec::new();
+    for c in fold(text).chars() {
+        if let Some(p) = c.to_pinyin() {
+            full.push_str(p.plain());
+            initials.push_str(p.first_letter());
+            out.push(full.clone());
+            if initials.len() >= 2 {
+                out.push(initials.clone());
+            }
+        } else if c.is_ascii_alphanumeric() {
+            full.push(c);
+            initials.push(c);
+        }
+    }
+    if !full.is_empty() && out.last() != Some(&full) {
+        out.push(full);
+    }
+    out.dedup();
+    out
+}
+
+/// Writes the index of every item and guide into `site`.
+pub fn write(ctx: &Ctx, content: &Path, site: &Path) -> Result<Written> {
+    let synonyms = SynonymMatcher::new(&Synonyms::load(content)?);
+    let jieba = Jieba::new();
+    let catalog = ctx.catalog;
+    let bar = console::progress(catalog.items.len() as u64, "search documents");
+    let mut docs: Vec<IndexDoc> = catalog
+        .items
+        .par_iter()
+        .map(|i| {
+            bar.inc(1);
+            item_doc(ctx, &i.value, &synonyms, &jieba)
+        })
+        .collect();
+    bar.finish_and_clear();
+    docs.extend(
+        catalog
+            .guides
+            .iter()
+            .map(|g| guide_doc(ctx, &g.value, &synonyms, &jieba)),
+    );
+    writer::write(&docs, site).map_err(|e| anyhow::anyhow!("cannot write the search index: {e}"))
+}
+
+fn words(jieba: &Jieba, texts: &[&str]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for t in texts {
+        for w in jieba.cut_for_search(&fold(t), true) {
+            if w.chars().count() >= 2 && !out.iter().any(|o| o == w) {
+                out.push(w.to_string());
+            }
+        }
+    }
+    out.join(" ")
+}
+
+fn item_doc(ctx: &Ctx, item: &Item, synonyms: &SynonymMatcher, jieba: &Jieba) -> IndexDoc {
+    let row = views::item_row(ctx, item);
+    let mut names: Vec<&str> = vec![&item.name];
+    names.extend(item.aliases.iter().map(String::as_str));
+    let materials: Vec<&str> = item.materials.iter().map(|m| m.name.as_str()).collect();
+    let materials_text = materials.join("、");
+    let mut syn = synonyms.words_for(&names.join("，"));
+    // Words whose official term appears only among the materials still
+    // lead here, but weigh as materials do.
+    let material_syn: Vec<String> = synonyms
+        .words_for(&materials_text)
+        .into_iter()
+        .filter(|w| !syn.contains(w))
+        .collect();
+    syn.sort();
+    let mut facets = vec![
+        ("kind".to_string(), "办事事项".to_string()),
+        ("dept".to_string(), row.department.clone()),
+        ("type".to_string(), item.item_type.label().to_string()),
+    ];
+    facets.extend(
+        item.audience
+            .iter()
+            .map(|a| ("audience".to_string(), a.label().to_string())),
+    );
+    if item.handling == Handling::Instant {
+        facets.push(("mode".into(), "即办件".into()));
+    }
+    if item.visits == 0 {
+        facets.push(("mode".into(), "零跑腿".into()));
+    }
+    if !item.online_url.is_empty() {
+        facets.push(("mode".into(), "可网上办理".into()));
+    }
+    for t in &item.themes {
+        if let Some(theme) = ctx.catalog.themes.iter().find(|x| &x.id == t) {
+            facets.push(("theme".into(), theme.name.clone()));
+        }
+    }
+    let mut body = vec![item.summary.clone()];
+    body.extend(
+        item.legal_basis
+            .iter()
+            .map(|l| format!("{} {}", l.law, l.article)),
+    );
+    body.extend(item.faq.iter().map(|f| f.question.clone()));
+    let excerpt = format!("所需材料：{materials_text}。{}", item.conditions.join("；"));
+    IndexDoc {
+        card: Card {
+            kind: "item".into(),
+            code: item.code.clone(),
+            name: item.name.clone(),
+            url: urls::item(&item.code),
+            department: row.department,
+            item_type: item.item_type.label().into(),
+            limit: row.limit,
+            visits: Some(item.visits),
+            online: row.online,
+            instant: item.handling == Handling::Instant,
+        },
+        aliases: item.aliases.clone(),
+        synonyms: syn,
+        pinyin: names
+            .iter()
+            .flat_map(|n| pinyin_spellings(n))
+            .collect::<Vec<_>>()
+            .join(" "),
+        terms: words(jieba, &names),
+        materials: format!("{materials_text} {}", material_syn.join(" ")),
+        conditions: item.conditions.join("\n"),
+        body: body.join("\n"),
+        excerpt: excerpt.chars().take(400).collect(),
+        facets,
+    }
+}
+
+fn guide_doc(
+    ctx: &Ctx,
+    guide: &Page<GuideMeta>,
+    synonyms: &SynonymMatcher,
+    jieba: &Jieba,
+) -> IndexDoc {
+    let meta = &guide.meta;
+    let mut facets = vec![("kind".to_string(), "办事指南".to_string())];
+    for t in &meta.themes {
+        if let Some(theme) = ctx.catalog.themes.iter().find(|x| &x.id == t) {
+            facets.push(("theme".into(), theme.name.clone()));
+        }
+    }
+    IndexDoc {
+        card: Card {
+            kind: "guide".into(),
+            code: guide.slug.clone(),
+            name: meta.title.clone(),
+            url: urls::guide(&guide.slug),
+            ..Card::default()
+        },
+        synonyms: synonyms.words_for(&meta.title),
+        pinyin: pinyin_spellings(&meta.title).join(" "),
+        terms: words(jieba, &[&meta.title]),
+        body: format!("{}\n{}", meta.summary, guide.body),
+        excerpt: format!("{} {}", meta.summary, guide.body)
+            .chars()
+            .take(400)
+            .collect(),
+        facets,
+        ..IndexDoc::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pinyin_has_full_spelling_initials_and_syllable_prefixes() {
+        let p = pinyin_spellings("营业执照");
+        for want in ["ying", "yingye", "yingyezhizhao", "yy", "yyzz"] {
+            assert!(p.iter().any(|s| s == want), "{want} missing from {p:?}");
+        }
+    }
+
+    #[test]
+    fn pinyin_reads_traditional_too() {
+        assert!(pinyin_spellings("營業執照").iter().any(|s| s == "yyzz"));
+    }
+
+    #[test]
+    fn synonyms_find_colloquial_words_for_official_terms() {
+        let mut s = Synonyms::default();
+        s.terms.insert("驾照".into(), vec!["机动车驾驶证".into()]);
+        s.terms.insert("医保".into(), vec!["医疗保障".into()]);
+        let m = SynonymMatcher::new(&s);
+        assert_eq!(m.words_for("機動車駕駛證補領"), vec!["驾照".to_string()]);
+        assert!(m.words_for("护照").is_empty());
+    }
+}

@@ -1,0 +1,315 @@
+//! The index on the wire: all index files laid end to end in one blob, cut
+//! into fixed-size chunks with immutable names, plus a manifest.
+//!
+//! A reader fetches only the chunks the query touches, through a
+//! [`ChunkSource`] (files on disk natively, synchronous HTTP in the browser's
+//! worker). The chunks needed to open the index and answer the first
+//! keystrokes (term dictionaries of the name fields, field norms, footers)
+//! are recorded at build time and shipped as one "boot" file, so the first
+//! result costs the manifest, the boot file and one or two chunk rounds.
+
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::io;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use tantivy::Directory;
+use tantivy::HasLen;
+use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
+use tantivy::directory::{
+    DirectoryLock, FileHandle, Lock, OwnedBytes, WatchCallback, WatchHandle, WritePtr,
+};
+
+/// 32 KiB: big enough that a query needs few requests, small enough that a
+/// postings list or a store block costs little over what it holds.
+pub const CHUNK_SIZE: usize = 32 * 1024;
+
+/// What a reader needs to find every byte of the index.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Manifest {
+    /// A hash of the whole blob: every file name carries it, so a new build
+    /// never collides with cached chunks of an old one.
+    pub id: String,
+    pub chunk_size: usize,
+    pub chunks: usize,
+    /// Length of the blob in bytes.
+    pub len: usize,
+    /// Index file name → (offset, length) in the blob.
+    pub files: BTreeMap<String, (usize, usize)>,
+    /// Chunks shipped together in the boot file, in this order.
+    pub boot: Vec<usize>,
+    /// Documents in the index.
+    pub docs: u64,
+}
+
+impl Manifest {
+    pub fn chunk_name(&self, i: usize) -> String {
+        format!("{}-{i}.bin", self.id)
+    }
+    pub fn boot_name(&self) -> String {
+        format!("{}-boot.bin", self.id)
+    }
+    pub fn file_name(&self) -> String {
+        format!("manifest-{}.json", self.id)
+    }
+}
+
+/// Where chunk files come from.
+pub trait ChunkSource: Send + Sync + fmt::Debug + 'static {
+    fn fetch(&self, name: &str) -> io::Result<Vec<u8>>;
+}
+
+/// Chunk files in a folder (the native twin, tests, the server).
+#[derive(Debug)]
+pub struct FolderSource(pub PathBuf);
+
+impl ChunkSource for FolderSource {
+    fn fetch(&self, name: &str) -> io::Result<Vec<u8>> {
+        std::fs::read(self.0.join(name))
+    }
+}
+
+/// The chunks fetched so far, shared by every open file.
+#[derive(Debug)]
+pub struct ChunkStore {
+    manifest: Manifest,
+    source: Box<dyn ChunkSource>,
+    cache: Mutex<HashMap<usize, OwnedBytes>>,
+    /// Every chunk ever read, in first-read order (to record the boot set).
+    touched: Mutex<Vec<usize>>,
+    fetched_bytes: Mutex<usize>,
+}
+
+impl ChunkStore {
+    pub fn new(manifest: Manifest, source: Box<dyn ChunkSource>) -> Arc<ChunkStore> {
+        Arc::new(ChunkStore {
+            manifest,
+            source,
+            cache: Mutex::new(HashMap::new()),
+            touched: Mutex::new(Vec::new()),
+            fetched_bytes: Mutex::new(0),
+        })
+    }
+
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// Adds the boot file's chunks to the cache (they arrive together).
+    pub fn load_boot(&self, bytes: &[u8]) -> io::Result<()> {
+        let mut at = 0;
+        let mut cache = self.cache.lock().unwrap();
+        for &i in &self.manifest.boot {
+            let len = self.chunk_len(i);
+            let piece = bytes
+                .get(at..at + len)
+                .ok_or_else(|| corrupt("boot file too short"))?;
+            cache.insert(i, OwnedBytes::new(piece.to_vec()));
+            at += len;
+        }
+        *self.fetched_bytes.lock().unwrap() += bytes.len();
+        Ok(())
+    }
+
+    /// Chunks read so far, in first-read order.
+    pub fn touched(&self) -> Vec<usize> {
+        self.touched.lock().unwrap().clone()
+    }
+
+    /// Bytes fetched from the source (before any transport compression).
+    pub fn fetched_bytes(&self) -> usize {
+        *self.fetched_bytes.lock().unwrap()
+    }
+
+    fn chunk_len(&self, i: usize) -> usize {
+        let m = &self.manifest;
+        m.len.saturating_sub(i * m.chunk_size).min(m.chunk_size)
+    }
+
+    fn chunk(&self, i: usize) -> io::Result<OwnedBytes> {
+        {
+            let mut touched = self.touched.lock().unwrap();
+            if !touched.contains(&i) {
+                touched.push(i);
+            }
+        }
+        if let Some(c) = self.cache.lock().unwrap().get(&i) {
+            return Ok(c.clone());
+        }
+        let bytes = self.source.fetch(&self.manifest.chunk_name(i))?;
+        if bytes.len() != self.chunk_len(i) {
+            return Err(corrupt("chunk has the wrong length"));
+        }
+        *self.fetched_bytes.lock().unwrap() += bytes.len();
+        let owned = OwnedBytes::new(bytes);
+        self.cache.lock().unwrap().insert(i, owned.clone());
+        Ok(owned)
+    }
+
+    /// Bytes `range` of the blob.
+    fn read(&self, range: Range<usize>) -> io::Result<OwnedBytes> {
+        if range.is_empty() {
+            return Ok(OwnedBytes::empty());
+        }
+        let size = self.manifest.chunk_size;
+        let (first, last) = (range.start / size, (range.end - 1) / size);
+        if first == last {
+            let c = self.chunk(first)?;
+            return Ok(c.slice(range.start - first * size..range.end - first * size));
+        }
+        let mut out = Vec::with_capacity(range.len());
+        for i in first..=last {
+            let c = self.chunk(i)?;
+            let from = range.start.saturating_sub(i * size);
+            let to = (range.end - i * size).min(c.len());
+            out.extend_from_slice(&c.as_slice()[from..to]);
+        }
+        Ok(OwnedBytes::new(out))
+    }
+}
+
+fn corrupt(what: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, format!("search index: {what}"))
+}
+
+/// One index file inside the blob.
+#[derive(Debug)]
+struct ChunkedFile {
+    store: Arc<ChunkStore>,
+    offset: usize,
+    len: usize,
+}
+
+impl HasLen for ChunkedFile {
+    fn len(&self) -> usize {
+        self.len
+    }
+}
+
+impl FileHandle for ChunkedFile {
+    fn read_bytes(&self, range: Range<usize>) -> io::Result<OwnedBytes> {
+        if range.end > self.len {
+            return Err(corrupt("read past the end of a file"));
+        }
+        self.store
+            .read(self.offset + range.start..self.offset + range.end)
+    }
+}
+
+/// A read-only tantivy directory over a [`ChunkStore`].
+#[derive(Debug, Clone)]
+pub struct ChunkedDirectory {
+    store: Arc<ChunkStore>,
+}
+
+impl ChunkedDirectory {
+    pub fn new(store: Arc<ChunkStore>) -> ChunkedDirectory {
+        ChunkedDirectory { store }
+    }
+
+    fn entry(&self, path: &Path) -> Option<(usize, usize)> {
+        self.store.manifest.files.get(path.to_str()?).copied()
+    }
+}
+
+fn read_only(path: &Path) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::PermissionDenied,
+        format!("the search index is read-only ({})", path.display()),
+    )
+}
+
+impl Directory for ChunkedDirectory {
+    fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
+        let (offset, len) = self
+            .entry(path)
+            .ok_or_else(|| OpenReadError::FileDoesNotExist(path.to_path_buf()))?;
+        Ok(Arc::new(ChunkedFile {
+            store: self.store.clone(),
+            offset,
+            len,
+        }))
+    }
+
+    fn delete(&self, path: &Path) -> Result<(), DeleteError> {
+        Err(DeleteError::IoError {
+            io_error: Arc::new(read_only(path)),
+            filepath: path.into(),
+        })
+    }
+
+    fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
+        Ok(self.entry(path).is_some())
+    }
+
+    fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
+        Err(OpenWriteError::IoError {
+            io_error: Arc::new(read_only(path)),
+            filepath: path.into(),
+        })
+    }
+
+    fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
+        let handle = self.get_file_handle(path)?;
+        let bytes = handle
+            .read_bytes(0..handle.len())
+            .map_err(|e| OpenReadError::IoError {
+                io_error: Arc::new(e),
+                filepath: path.into(),
+            })?;
+        Ok(bytes.as_slice().to_vec())
+    }
+
+    fn atomic_write(&self, path: &Path, _data: &[u8]) -> io::Result<()> {
+        Err(read_only(path))
+    }
+
+    fn sync_directory(&self) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// Nothing ever writes, so readers need no lock.
+    fn acquire_lock(&self, _lock: &Lock) -> Result<DirectoryLock, LockError> {
+        Ok(DirectoryLock::from(Box::new(())))
+    }
+
+    fn watch(&self, _callback: WatchCallback) -> tantivy::Result<WatchHandle> {
+        Ok(WatchHandle::empty())
+    }
+}
+
+/// Lays `files` end to end and cuts the blob into chunks. Returns the
+/// manifest (without boot set and document count) and the chunks.
+pub fn pack(
+    files: BTreeMap<String, Vec<u8>>,
+    id_of: impl Fn(&[u8]) -> String,
+) -> (Manifest, Vec<Vec<u8>>) {
+    let mut blob = Vec::new();
+    let mut table = BTreeMap::new();
+    for (name, bytes) in files {
+        table.insert(name, (blob.len(), bytes.len()));
+        blob.extend_from_slice(&bytes);
+    }
+    let chunks: Vec<Vec<u8>> = blob.chunks(CHUNK_SIZE).map(<[u8]>::to_vec).collect();
+    let manifest = Manifest {
+        id: id_of(&blob),
+        chunk_size: CHUNK_SIZE,
+        chunks: chunks.len(),
+        len: blob.len(),
+        files: table,
+        boot: Vec::new(),
+        docs: 0,
+    };
+    (manifest, chunks)
+}
+
+/// The boot file's bytes: the named chunks in order.
+pub fn boot_bytes(manifest: &Manifest, chunks: &[Vec<u8>]) -> Vec<u8> {
+    manifest
+        .boot
+        .iter()
+        .flat_map(|&i| chunks[i].iter().copied())
+        .collect()
+}

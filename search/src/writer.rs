@@ -1,0 +1,195 @@
+//! Writing the index (build time, native only).
+
+use crate::chunks::{self, ChunkSource, ChunkStore, Manifest};
+use crate::engine::{Card, Engine};
+use crate::schema;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use tantivy::directory::Directory;
+use tantivy::index::SegmentComponent;
+use tantivy::schema::Facet;
+use tantivy::store::Compressor;
+use tantivy::{Index, IndexSettings, TantivyDocument};
+
+/// One searchable thing (an item or a guide), with every field already
+/// prepared: pinyin and dictionary words come from the build.
+#[derive(Debug, Clone, Default)]
+pub struct IndexDoc {
+    pub card: Card,
+    pub aliases: Vec<String>,
+    pub synonyms: Vec<String>,
+    /// Space-separated pinyin spellings and their prefixes.
+    pub pinyin: String,
+    /// Space-separated dictionary words.
+    pub terms: String,
+    pub materials: String,
+    pub conditions: String,
+    pub body: String,
+    /// Shown under a result when the name itself does not match.
+    pub excerpt: String,
+    /// `(group key, value)` pairs, e.g. `("dept", "区公安分局")`.
+    pub facets: Vec<(String, String)>,
+}
+
+/// What the build reports.
+#[derive(Debug, Serialize)]
+pub struct Written {
+    pub manifest: Manifest,
+    /// Path of the manifest, relative to the site root.
+    pub manifest_path: String,
+    pub boot_bytes: usize,
+}
+
+/// Chunks kept in memory while the boot set is recorded.
+#[derive(Debug)]
+struct InMemory(Vec<Vec<u8>>, String);
+
+impl ChunkSource for InMemory {
+    fn fetch(&self, name: &str) -> io::Result<Vec<u8>> {
+        let i: usize = name
+            .strip_prefix(&format!("{}-", self.1))
+            .and_then(|n| n.strip_suffix(".bin"))
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, name.to_string()))?;
+        self.0
+            .get(i)
+            .cloned()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, name.to_string()))
+    }
+}
+
+/// Indexes `docs` and writes the chunked index under `site/search/`.
+pub fn write(docs: &[IndexDoc], site: &Path) -> anyhow_like::Result<Written> {
+    let files = build_files(docs)?;
+    let (mut manifest, chunk_bytes) = chunks::pack(files, fnv_hex);
+    manifest.docs = docs.len() as u64;
+    // Record which chunks opening the index touches: they become the boot file.
+    let store = ChunkStore::new(
+        manifest.clone(),
+        Box::new(InMemory(chunk_bytes.clone(), manifest.id.clone())),
+    );
+    Engine::open(store.clone())?;
+    let mut boot = store.touched();
+    boot.sort_unstable();
+    manifest.boot = boot;
+
+    let dir = site.join(crate::CHUNK_DIR);
+    std::fs::create_dir_all(&dir)?;
+    for (i, bytes) in chunk_bytes.iter().enumerate() {
+        write_compressed(&dir.join(manifest.chunk_name(i)), bytes)?;
+    }
+    let boot_bytes = chunks::boot_bytes(&manifest, &chunk_bytes);
+    write_compressed(&dir.join(manifest.boot_name()), &boot_bytes)?;
+    let json = serde_json::to_vec(&manifest)?;
+    write_compressed(&dir.join(manifest.file_name()), &json)?;
+    let manifest_path = format!("{}/{}", crate::CHUNK_DIR, manifest.file_name());
+    let pointer = serde_json::json!({ "manifest": manifest_path });
+    std::fs::write(
+        site.join(crate::POINTER_FILE),
+        serde_json::to_vec_pretty(&pointer)?,
+    )?;
+    Ok(Written {
+        manifest,
+        manifest_path,
+        boot_bytes: boot_bytes.len(),
+    })
+}
+
+/// Errors of the writer: tantivy's, I/O or JSON, as one type.
+pub mod anyhow_like {
+    pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
+}
+
+fn build_files(docs: &[IndexDoc]) -> anyhow_like::Result<BTreeMap<String, Vec<u8>>> {
+    let settings = IndexSettings {
+        // The chunks travel brotli-compressed; compressing twice only
+        // hides the text from brotli.
+        docstore_compression: Compressor::None,
+        docstore_blocksize: 4096,
+        ..IndexSettings::default()
+    };
+    let index = Index::builder()
+        .schema(schema::schema())
+        .settings(settings)
+        .create_in_ram()?;
+    schema::register_tokenizers(&index);
+    let f = schema::fields(&index.schema());
+    let mut writer = index.writer_with_num_threads(1, 512 * 1024 * 1024)?;
+    for d in docs {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.code, &d.card.code);
+        doc.add_text(f.card, serde_json::to_string(&d.card)?);
+        doc.add_text(f.name, &d.card.name);
+        for a in &d.aliases {
+            doc.add_text(f.aliases, a);
+        }
+        for s in &d.synonyms {
+            doc.add_text(f.synonyms, s);
+        }
+        doc.add_text(f.pinyin, &d.pinyin);
+        doc.add_text(f.terms, &d.terms);
+        doc.add_text(f.department, &d.card.department);
+        doc.add_text(f.materials, &d.materials);
+        doc.add_text(f.conditions, &d.conditions);
+        doc.add_text(f.body, &d.body);
+        doc.add_text(f.excerpt, &d.excerpt);
+        for (key, value) in &d.facets {
+            doc.add_facet(f.facets, Facet::from_path([key.as_str(), value.as_str()]));
+        }
+        writer.add_document(doc)?;
+    }
+    writer.commit()?;
+    let segments = index.searchable_segment_ids()?;
+    if segments.len() > 1 {
+        writer.merge(&segments).wait()?;
+    }
+    writer.garbage_collect_files().wait()?;
+    writer.wait_merging_threads()?;
+
+    let mut files = BTreeMap::new();
+    let dir = index.directory();
+    let mut names: Vec<PathBuf> = vec![PathBuf::from("meta.json")];
+    for meta in index.searchable_segment_metas()? {
+        use SegmentComponent::*;
+        let parts = [
+            Postings, Positions, Terms, Store, FastFields, FieldNorms, Delete,
+        ];
+        names.extend(parts.map(|c| meta.relative_path(c)));
+    }
+    // Components a segment does not have (no deletes, say) are skipped.
+    for name in names {
+        if let Ok(bytes) = dir.atomic_read(&name) {
+            files.insert(name.to_string_lossy().into_owned(), bytes);
+        }
+    }
+    Ok(files)
+}
+
+/// Writes `bytes`, and a brotli copy beside it when that is smaller (the
+/// server sends it to browsers that accept brotli).
+pub fn write_compressed(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    std::fs::write(path, bytes)?;
+    let mut out = Vec::new();
+    {
+        let mut w = brotli::CompressorWriter::new(&mut out, 4096, 9, 22);
+        w.write_all(bytes)?;
+    }
+    if out.len() < bytes.len() {
+        let mut br = path.as_os_str().to_owned();
+        br.push(".br");
+        std::fs::write(br, out)?;
+    }
+    Ok(())
+}
+
+/// A 64-bit FNV-1a hash in hex: names files by their content.
+pub fn fnv_hex(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    format!("{h:016x}")
+}
