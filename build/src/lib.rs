@@ -6,6 +6,7 @@
 //! finished site into place. [`demo`] writes synthetic catalogs for scale
 //! tests; [`console`] is everything the user sees in the terminal.
 
+pub mod app_files;
 pub mod console;
 pub mod demo;
 pub mod exports;

@@ -48,6 +48,10 @@ enum Command {
         /// Folder of static assets copied verbatim into the site.
         #[arg(long, default_value = "public")]
         public: PathBuf,
+        /// The browser app built by Trunk (`trunk build` writes target/site).
+        /// Without it the site works fully, minus search as you type.
+        #[arg(long)]
+        app: Option<PathBuf>,
     },
     /// Serve a built site locally.
     Serve {
@@ -174,8 +178,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             content,
             out,
             public,
+            app,
         } => {
-            let ok = site::build(&content, &public, &out, today())?;
+            let ok = site::build_with_app(&content, &public, app.as_deref(), &out, today())?;
             Ok(if ok {
                 ExitCode::SUCCESS
             } else {

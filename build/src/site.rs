@@ -3,7 +3,7 @@
 
 use crate::output::{self, Staging};
 use crate::views::{self, Ctx};
-use crate::{console, exports, load, search_index, templates};
+use crate::{app_files, console, exports, load, search_index, templates};
 use anyhow::{Context, Result};
 use chrono::{Datelike, NaiveDate};
 use minijinja::{Environment, Value, context};
@@ -26,6 +26,18 @@ pub struct Summary {
 
 /// Builds the site; returns false (writing nothing) if the content has errors.
 pub fn build(content: &Path, public: &Path, out: &Path, today: NaiveDate) -> Result<bool> {
+    build_with_app(content, public, None, out, today)
+}
+
+/// [`build`], plus the browser app Trunk built into `app` (search as you
+/// type, live results, case status), when given.
+pub fn build_with_app(
+    content: &Path,
+    public: &Path,
+    app: Option<&Path>,
+    out: &Path,
+    today: NaiveDate,
+) -> Result<bool> {
     let started = Instant::now();
     refuse_overlap(content, public, out)?;
     console::step(&format!("Checking {}", content.display()));
@@ -39,7 +51,7 @@ pub fn build(content: &Path, public: &Path, out: &Path, today: NaiveDate) -> Res
     for p in &loaded.problems {
         eprintln!("{p}");
     }
-    let mut summary = render(&loaded.catalog, content, public, out, today)?;
+    let mut summary = render(&loaded.catalog, content, public, app, out, today)?;
     summary.warnings = loaded.problems.len();
     summary.seconds = started.elapsed().as_secs_f64();
     eprintln!(
@@ -76,6 +88,7 @@ pub fn render(
     catalog: &Catalog,
     content: &Path,
     public: &Path,
+    app: Option<&Path>,
     out: &Path,
     today: NaiveDate,
 ) -> Result<Summary> {
@@ -85,6 +98,10 @@ pub fn render(
     let search = search_index::write(&ctx, content, staging.path())?;
     let mut env = templates::environment();
     env.add_global("search_manifest", ctx.url(&search.manifest_path));
+    if let Some(dir) = app {
+        let files = app_files::copy(dir, staging.path())?;
+        env.add_global("app", Value::from_serialize(files.urls(&ctx.root)));
+    }
     let site = Site {
         env,
         ctx: &ctx,
@@ -107,6 +124,7 @@ pub fn render(
     site.disclosures()?;
     site.home()?;
     site.updates()?;
+    site.search()?;
     site.not_found()?;
     console::step("Writing open data, sitemap and robots.txt");
     exports::write_all(&ctx, &staging, &site.env)?;
@@ -404,6 +422,12 @@ impl Site<'_> {
             "更新记录",
             context! { updates => self.latest(500) },
         )
+    }
+
+    /// The results page: empty here; the app fills it in the browser, the
+    /// server renders it for `?q=` without JavaScript.
+    fn search(&self) -> Result<()> {
+        self.page("search.html", "search/", "搜索", context! {})
     }
 
     fn not_found(&self) -> Result<()> {

@@ -17,6 +17,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/index_list.html"),
     ),
     ("guide.html", include_str!("../templates/guide.html")),
+    ("search.html", include_str!("../templates/search.html")),
     (
         "disclosures.html",
         include_str!("../templates/disclosures.html"),

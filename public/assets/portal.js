@@ -1,15 +1,39 @@
-// Small progressive enhancement: remember the large-text choice across pages.
-// Everything works without it.
+// Progressive enhancement. Every page works without this file.
+// 1. Remember the large-text choice across pages.
+// 2. Load the browser app (search as you type, live results, case status)
+//    lazily: when someone focuses the search box, or on pages that use it.
+//    It is an external script, so the CSP needs no inline script.
 (function () {
-  document.documentElement.classList.add("js");
+  var html = document.documentElement;
+  html.classList.add("js");
   var box = document.getElementById("large-text");
-  if (!box) return;
-  try {
-    box.checked = localStorage.getItem("large-text") === "1";
-    document.documentElement.classList.toggle("large-text", box.checked);
-    box.addEventListener("change", function () {
-      localStorage.setItem("large-text", box.checked ? "1" : "0");
-      document.documentElement.classList.toggle("large-text", box.checked);
-    });
-  } catch (e) { /* storage blocked: the toggle still works on this page */ }
+  if (box) {
+    try {
+      box.checked = localStorage.getItem("large-text") === "1";
+      html.classList.toggle("large-text", box.checked);
+      box.addEventListener("change", function () {
+        localStorage.setItem("large-text", box.checked ? "1" : "0");
+        html.classList.toggle("large-text", box.checked);
+      });
+    } catch (e) { /* storage blocked: the toggle still works on this page */ }
+  }
+
+  var started = false;
+  function loadApp() {
+    if (started || !html.dataset.appJs) return;
+    started = true;
+    html.setAttribute("data-app-state", "loading");
+    import(html.dataset.appJs)
+      .then(function (m) { return m.default({ module_or_path: html.dataset.appWasm }); })
+      .catch(function (e) {
+        html.setAttribute("data-app-state", "failed");
+        if (window.console) console.warn("portal app did not load; the plain pages still work", e);
+      });
+  }
+  var q = document.getElementById("q");
+  if (q) {
+    q.addEventListener("focus", loadApp);
+    if (document.activeElement === q) loadApp();
+  }
+  if (document.getElementById("search-results") || document.getElementById("case-lookup")) loadApp();
 })();

@@ -17,11 +17,12 @@ pub use chunks::{ChunkSource, ChunkStore, FolderSource, Manifest};
 pub use engine::{Card, Engine, FacetGroup, FacetValue, Hit, Piece, Request, Response};
 
 /// Where the build puts the index, relative to the site root.
-pub const SEARCH_DIR: &str = "search";
+/// (`search/` itself is the results page.)
+pub const SEARCH_DIR: &str = "search-index";
 /// The chunk files (immutable, cached for a year).
-pub const CHUNK_DIR: &str = "search/h";
+pub const CHUNK_DIR: &str = "search-index/h";
 /// Names the current manifest; read by `portal search` and the server.
-pub const POINTER_FILE: &str = "search/index.json";
+pub const POINTER_FILE: &str = "search-index/index.json";
 
 /// Opens the index a build wrote into the site folder `dist`.
 #[cfg(not(target_arch = "wasm32"))]

@@ -1,0 +1,89 @@
+//! The browser app Trunk builds (`target/site/`): copied into the site
+//! under `app/h/` (hashed names, cached for a year), brotli copies beside.
+
+use anyhow::{Context, Result, bail};
+use portal_search::writer::{fnv_hex, write_compressed};
+use serde::Serialize;
+use std::path::Path;
+
+/// Where the app lives in the site.
+pub const APP_DIR: &str = "app/h";
+
+/// File names of the app's parts.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppFiles {
+    pub js: String,
+    pub wasm: String,
+    pub worker: String,
+}
+
+impl AppFiles {
+    /// Site-absolute URLs for the pages' `data-*` attributes.
+    pub fn urls(&self, root: &str) -> AppFiles {
+        let url = |f: &str| format!("{root}{APP_DIR}/{f}");
+        AppFiles {
+            js: url(&self.js),
+            wasm: url(&self.wasm),
+            worker: url(&self.worker),
+        }
+    }
+}
+
+/// Copies Trunk's output from `dir` into `site` and names its parts.
+pub fn copy(dir: &Path, site: &Path) -> Result<AppFiles> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .with_context(|| {
+            format!(
+                "cannot read the app folder {} (run `trunk build` first)",
+                dir.display()
+            )
+        })?
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .collect();
+    names.sort();
+    let find = |pred: &dyn Fn(&str) -> bool, what: &str| {
+        names
+            .iter()
+            .find(|n| pred(n))
+            .cloned()
+            .with_context(|| format!("{} has no {what}: is it Trunk's output?", dir.display()))
+    };
+    let js = find(&|n| n.starts_with("app-") && n.ends_with(".js"), "app-*.js")?;
+    let wasm = find(
+        &|n| n.starts_with("app-") && n.ends_with("_bg.wasm"),
+        "app-*_bg.wasm",
+    )?;
+    let out = site.join(APP_DIR);
+    std::fs::create_dir_all(&out)?;
+    for name in [&js, &wasm] {
+        if name.contains('/') {
+            bail!("unexpected file name in the app folder: {name}");
+        }
+        write_compressed(&out.join(name), &std::fs::read(dir.join(name))?)?;
+    }
+    let worker = copy_worker(dir, &out)?;
+    Ok(AppFiles { js, wasm, worker })
+}
+
+/// Trunk does not hash a worker's file names: name them by content here,
+/// with a loader that imports them, so they can be cached for good.
+fn copy_worker(dir: &Path, out: &Path) -> Result<String> {
+    let read = |name: &str| {
+        std::fs::read(dir.join(name)).with_context(|| format!("{} has no {name}", dir.display()))
+    };
+    let js = read("search-worker.js")?;
+    let wasm = read("search-worker_bg.wasm")?;
+    let hash = fnv_hex(&[fnv_hex(&js).as_bytes(), fnv_hex(&wasm).as_bytes()].concat());
+    let (js_name, wasm_name) = (
+        format!("search-worker-{hash}.js"),
+        format!("search-worker-{hash}_bg.wasm"),
+    );
+    write_compressed(&out.join(&js_name), &js)?;
+    write_compressed(&out.join(&wasm_name), &wasm)?;
+    let loader = format!("search-worker-{hash}_loader.js");
+    let shim = format!(
+        "importScripts(\"./{js_name}\");wasm_bindgen({{ module_or_path: \"./{wasm_name}\" }});\n"
+    );
+    std::fs::write(out.join(&loader), shim)?;
+    Ok(loader)
+}

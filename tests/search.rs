@@ -1,0 +1,1 @@
+//! Search quality and the native twin, on the demo content.

@@ -1,0 +1,266 @@
+//! The search in a real headless Chromium, driven through Debian's
+//! chromedriver: typing, suggestions with highlights, keyboard navigation,
+//! facets, URL state, and the same results as `portal search`.
+//!
+//! Needs the browser app built by Trunk (`target/site`, which the README's
+//! test command builds first).
+
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use portal_search::Request;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::time::Duration;
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        self.0.kill().ok();
+        self.0.wait().ok();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn app_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site");
+    assert!(
+        dir.join("search-worker_bg.wasm").exists(),
+        "the browser app is not built: run `trunk build` (the README's test command does)"
+    );
+    dir
+}
+
+/// Builds the demo content with the app and serves it; returns the site
+/// folder and base URL.
+fn serve_demo() -> (tempfile::TempDir, PathBuf, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("dist");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    assert!(
+        portal_build::site::build_with_app(
+            &root.join("content"),
+            &root.join("public"),
+            Some(&app_dir()),
+            &dist,
+            chrono::Local::now().date_naive()
+        )
+        .unwrap()
+    );
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let served = dist.clone();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            axum::serve(listener, portal_server::app(&served))
+                .await
+                .unwrap();
+        });
+    });
+    (dir, dist, format!("http://{addr}"))
+}
+
+async fn browser() -> (Driver, Client) {
+    let port = free_port();
+    let driver = Command::new(
+        std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into()),
+    )
+    .arg(format!("--port={port}"))
+    .stdout(std::process::Stdio::null())
+    .spawn()
+    .expect("chromedriver is needed: the README's test command installs Debian's chromium-driver");
+    let driver = Driver(driver);
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+        }),
+    );
+    for _ in 0..50 {
+        if let Ok(c) = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            return (driver, c);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start");
+}
+
+async fn codes(c: &Client) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in c
+        .find_all(Locator::Css(".results li.result"))
+        .await
+        .unwrap()
+    {
+        out.push(e.attr("data-code").await.unwrap().unwrap_or_default());
+    }
+    out
+}
+
+/// Waits until the results list shows results for `q`.
+async fn wait_results(c: &Client) {
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(".results-live .results li.result"))
+        .await
+        .expect("results appear");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn search_works_in_the_browser_like_the_native_twin() {
+    let (_dir, dist, base) = serve_demo();
+    let engine = portal_search::open_site(&dist).unwrap();
+    let (_driver, c) = browser().await;
+
+    // Type into the header box on an item page: suggestions, highlighted.
+    c.goto(&format!("{base}/items/330199-GA-0001/"))
+        .await
+        .unwrap();
+    let q = c.find(Locator::Id("q")).await.unwrap();
+    q.click().await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("html[data-app-state='ready']"))
+        .await
+        .expect("the app loads when the search box gets focus");
+    let q = c.find(Locator::Id("q")).await.unwrap();
+    q.send_keys("身份证").await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("#q-list li[role='option'] mark"))
+        .await
+        .expect("suggestions with highlighted matches");
+    let q = c.find(Locator::Id("q")).await.unwrap();
+    assert_eq!(
+        q.attr("aria-expanded").await.unwrap().as_deref(),
+        Some("true")
+    );
+
+    // Keyboard: Down selects the first option, Enter opens it.
+    q.send_keys(&Key::Down.to_string()).await.unwrap();
+    assert_eq!(
+        q.attr("aria-activedescendant").await.unwrap().as_deref(),
+        Some("q-opt-0")
+    );
+    let first = c
+        .find(Locator::Css("#q-opt-0 a"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    q.send_keys(&Key::Enter.to_string()).await.unwrap();
+    c.wait()
+        .for_url(url::Url::parse(&format!("{base}{first}")).unwrap())
+        .await
+        .unwrap();
+
+    // The results page: same list as `portal search`, for several queries.
+    for query in ["身份证", "驾照丢了", "營業執照", "yyzz"] {
+        let url = format!("{base}/search/?q={}", urlencode(query));
+        c.goto(&url).await.unwrap();
+        wait_results(&c).await;
+        let native: Vec<String> = engine
+            .search(&Request {
+                q: query.into(),
+                limit: 20,
+                ..Request::default()
+            })
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.card.code)
+            .collect();
+        assert_eq!(
+            codes(&c).await,
+            native,
+            "browser and native differ for {query}"
+        );
+    }
+
+    // A facet narrows the results and goes into the URL; Back undoes it.
+    c.goto(&format!("{base}/search/?q={}", urlencode("证明")))
+        .await
+        .unwrap();
+    wait_results(&c).await;
+    let before = codes(&c).await;
+    let dept = c
+        .find(Locator::Css("fieldset.facet input[value^='dept:']"))
+        .await
+        .unwrap();
+    let filter = dept.attr("value").await.unwrap().unwrap();
+    dept.click().await.unwrap();
+    for _ in 0..100 {
+        if c.current_url().await.unwrap().as_str().contains("f=") && codes(&c).await != before {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .query()
+            .unwrap_or_default()
+            .contains("f=")
+    );
+    let native: Vec<String> = engine
+        .search(&Request {
+            q: "证明".into(),
+            filters: vec![filter],
+            limit: 20,
+            ..Request::default()
+        })
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.card.code)
+        .collect();
+    assert_eq!(
+        codes(&c).await,
+        native,
+        "filtered results match the native twin"
+    );
+    c.back().await.unwrap();
+    for _ in 0..100 {
+        if codes(&c).await == before {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        codes(&c).await,
+        before,
+        "Back restores the unfiltered results"
+    );
+    c.close().await.unwrap();
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
