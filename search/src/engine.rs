@@ -30,7 +30,7 @@ pub const GROUPS: [(&str, &str); 6] = [
 ];
 
 /// A search.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Request {
     pub q: String,
     /// `key:value`, e.g. `dept:区公安分局`; values of one key are alternatives,
@@ -45,6 +45,17 @@ pub struct Request {
 
 fn page() -> usize {
     PAGE
+}
+
+impl Default for Request {
+    fn default() -> Request {
+        Request {
+            q: String::new(),
+            filters: Vec::new(),
+            offset: 0,
+            limit: PAGE,
+        }
+    }
 }
 
 /// What a result shows without opening the page.

@@ -193,3 +193,78 @@ pub fn fnv_hex(bytes: &[u8]) -> String {
     }
     format!("{h:016x}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Request;
+
+    fn doc(code: &str, name: &str, terms: &str) -> IndexDoc {
+        IndexDoc {
+            card: Card {
+                kind: "item".into(),
+                code: code.into(),
+                name: name.into(),
+                url: format!("items/{code}/"),
+                ..Card::default()
+            },
+            terms: terms.into(),
+            facets: vec![("kind".into(), "办事事项".into())],
+            ..IndexDoc::default()
+        }
+    }
+
+    fn search(site: &Path, q: &str) -> Vec<String> {
+        let engine = crate::open_site(site).unwrap();
+        let resp = engine
+            .search(&Request {
+                q: q.into(),
+                ..Request::default()
+            })
+            .unwrap();
+        resp.hits.into_iter().map(|h| h.card.code).collect()
+    }
+
+    #[test]
+    fn words_outrank_bigrams_that_straddle_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let docs = [
+            doc("A", "南京市长江大桥", "南京市 长江大桥"),
+            doc("B", "市长信箱", "市长 信箱"),
+        ];
+        write(&docs, dir.path()).unwrap();
+        assert_eq!(search(dir.path(), "市长"), ["B", "A"]);
+    }
+
+    #[test]
+    fn substrings_match_as_phrases() {
+        let dir = tempfile::tempdir().unwrap();
+        let docs = [
+            doc("A", "办理手段简便", ""),
+            doc("B", "简化手续分段办理", ""),
+        ];
+        write(&docs, dir.path()).unwrap();
+        assert_eq!(
+            search(dir.path(), "段简")[0],
+            "A",
+            "adjacent characters rank first"
+        );
+    }
+
+    #[test]
+    fn the_boot_file_holds_what_opening_needs() {
+        let dir = tempfile::tempdir().unwrap();
+        let docs: Vec<IndexDoc> = (0..500)
+            .map(|i| doc(&format!("C{i}"), &format!("事项{i}登记"), ""))
+            .collect();
+        let written = write(&docs, dir.path()).unwrap();
+        assert!(!written.manifest.boot.is_empty());
+        assert!(
+            written.manifest.boot.len() < written.manifest.chunks,
+            "opening must not need every chunk"
+        );
+        // Opening from the boot file alone fetches no further chunk.
+        let engine = crate::open_site(dir.path()).unwrap();
+        assert_eq!(engine.store().fetched_bytes(), written.boot_bytes);
+    }
+}
