@@ -64,7 +64,7 @@ impl Report {
     pub fn misses(&self, k: usize) -> impl Iterator<Item = &Outcome> {
         self.outcomes
             .iter()
-            .filter(move |o| !o.rank.is_some_and(|r| r <= k))
+            .filter(move |o| o.rank.is_none_or(|r| r > k))
     }
 
     pub fn print(&self, verbose: bool) {

@@ -318,10 +318,10 @@ impl Engine {
                 .lt(&upper)
                 .into_stream()?;
             while stream.advance() && out.len() < PREFIX_TERMS {
-                if let Ok(t) = std::str::from_utf8(stream.key()) {
-                    if !out.iter().any(|o| o == t) {
-                        out.push(t.to_string());
-                    }
+                if let Ok(t) = std::str::from_utf8(stream.key())
+                    && !out.iter().any(|o| o == t)
+                {
+                    out.push(t.to_string());
                 }
             }
         }

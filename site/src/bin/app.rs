@@ -419,10 +419,8 @@ fn main() {
     replace_with("site-search", move || {
         view! { <SearchBox initial=initial /> }.into_any()
     });
-    if had_focus {
-        if let Some(i) = document().get_element_by_id("q") {
-            i.unchecked_into::<HtmlElement>().focus().ok();
-        }
+    if had_focus && let Some(i) = document().get_element_by_id("q") {
+        i.unchecked_into::<HtmlElement>().focus().ok();
     }
     replace_with("search-results", || view! { <Results /> }.into_any());
     html().set_attribute("data-app-state", "ready").ok();

@@ -1,0 +1,433 @@
+//! Measurements that need no browser: index build time, bytes per query
+//! (through the same `ChunkStore` the worker uses), native latency,
+//! quality, code sizes.
+
+use crate::{Naive, QUERIES, kib, raw_and_br, read_set, score, summary};
+use anyhow::{Context, Result, bail};
+use portal_build::{load, relevance, search_index, views::Ctx};
+use portal_search::{Engine, Manifest, Request};
+use serde_json::{Value, json};
+use std::collections::HashSet;
+use std::path::Path;
+use std::time::Instant;
+
+pub fn index(content: &Path) -> Result<Value> {
+    let today = chrono::Local::now().date_naive();
+    let started = Instant::now();
+    let loaded = load::check(content, today);
+    let load_s = started.elapsed().as_secs_f64();
+    let errors = loaded.problems.iter().filter(|p| p.is_error()).count();
+    if errors > 0 {
+        bail!(
+            "{} has {errors} error(s): run `portal check`",
+            content.display()
+        );
+    }
+    let ctx = Ctx::new(&loaded.catalog, today);
+    let scratch = tempfile::tempdir()?;
+    let started = Instant::now();
+    let written = search_index::write(&ctx, content, scratch.path())?;
+    let index_s = started.elapsed().as_secs_f64();
+    let (raw, br) = folder_sizes(&scratch.path().join(portal_search::CHUNK_DIR))?;
+    let m = &written.manifest;
+    println!(
+        "{} items: load + check {load_s:.2} s, search index {index_s:.2} s ({} documents, {} chunks of {} KiB, blob {:.1} MiB; whole index {:.1} MiB raw, {:.1} MiB brotli)",
+        loaded.catalog.items.len(),
+        m.docs,
+        m.chunks,
+        m.chunk_size / 1024,
+        m.len as f64 / 1048576.0,
+        raw as f64 / 1048576.0,
+        br as f64 / 1048576.0,
+    );
+    Ok(json!({
+        "items": loaded.catalog.items.len(),
+        "load_check_s": load_s,
+        "index_s": index_s,
+        "docs": m.docs,
+        "chunks": m.chunks,
+        "boot_chunks": m.boot.len(),
+        "blob_bytes": m.len,
+        "index_raw_bytes": raw,
+        "index_br_bytes": br,
+    }))
+}
+
+/// Bytes of the files in `dir` as served: raw, and with the `.br` copy
+/// where there is one.
+fn folder_sizes(dir: &Path) -> Result<(u64, u64)> {
+    let (mut raw, mut br) = (0, 0);
+    for e in std::fs::read_dir(dir)? {
+        let path = e?.path();
+        if path.extension().is_some_and(|x| x == "br") {
+            continue;
+        }
+        let (r, b) = raw_and_br(&path)?;
+        raw += r;
+        br += b;
+    }
+    Ok((raw, br))
+}
+
+/// The index files of a built site, as the browser sees them.
+struct SiteIndex {
+    manifest: Manifest,
+    manifest_sizes: (u64, u64),
+    boot_sizes: (u64, u64),
+    /// Per chunk: (raw, brotli) as served.
+    chunk_sizes: Vec<(u64, u64)>,
+}
+
+impl SiteIndex {
+    fn read(dist: &Path) -> Result<SiteIndex> {
+        let pointer: Value = serde_json::from_slice(
+            &std::fs::read(dist.join(portal_search::POINTER_FILE))
+                .context("no search index in the site (run `portal build`)")?,
+        )?;
+        let manifest_path = dist.join(pointer["manifest"].as_str().unwrap_or_default());
+        let manifest: Manifest = serde_json::from_slice(&std::fs::read(&manifest_path)?)?;
+        let dir = dist.join(portal_search::CHUNK_DIR);
+        let chunk_sizes = (0..manifest.chunks)
+            .map(|i| raw_and_br(&dir.join(manifest.chunk_name(i))))
+            .collect::<Result<_>>()?;
+        Ok(SiteIndex {
+            manifest_sizes: raw_and_br(&manifest_path)?,
+            boot_sizes: raw_and_br(&dir.join(manifest.boot_name()))?,
+            manifest,
+            chunk_sizes,
+        })
+    }
+
+    /// Chunks read so far that did not come with the boot file, each once.
+    fn fetched(&self, engine: &Engine) -> Vec<usize> {
+        let boot: HashSet<usize> = self.manifest.boot.iter().copied().collect();
+        engine
+            .store()
+            .touched()
+            .into_iter()
+            .filter(|i| !boot.contains(i))
+            .collect()
+    }
+
+    fn sizes(&self, chunks: &[usize]) -> (u64, u64) {
+        chunks.iter().fold((0, 0), |(r, b), &i| {
+            (r + self.chunk_sizes[i].0, b + self.chunk_sizes[i].1)
+        })
+    }
+}
+
+fn request(q: &str) -> Request {
+    Request {
+        q: q.into(),
+        limit: 10,
+        ..Request::default()
+    }
+}
+
+fn open(dist: &Path) -> Result<Engine> {
+    portal_search::open_site(dist).map_err(anyhow::Error::msg)
+}
+
+pub fn bytes(dist: &Path) -> Result<Value> {
+    let site = SiteIndex::read(dist)?;
+    let m = &site.manifest;
+    let (man_raw, man_br) = site.manifest_sizes;
+    let (boot_raw, boot_br) = site.boot_sizes;
+    println!(
+        "index: {} documents, {} chunks; manifest {} ({} br), boot file {} chunks = {} ({} br)",
+        m.docs,
+        m.chunks,
+        kib(man_raw as f64),
+        kib(man_br as f64),
+        m.boot.len(),
+        kib(boot_raw as f64),
+        kib(boot_br as f64)
+    );
+    // Opening alone must need nothing beyond the boot file.
+    let engine = open(dist)?;
+    let open_extra = site.fetched(&engine).len();
+    drop(engine);
+
+    println!("\nfirst query on a fresh visit (manifest + boot + the chunks it reads; limit 10):");
+    println!(
+        "{:<18} {:>7} {:>11} {:>11} {:>13} {:>11}",
+        "query", "chunks", "query raw", "query br", "total br", "round trips"
+    );
+    let mut first = Vec::new();
+    for q in QUERIES {
+        let engine = open(dist)?;
+        let resp = engine.search(&request(q))?;
+        let chunks = site.fetched(&engine);
+        let (raw, br) = site.sizes(&chunks);
+        let total_raw = man_raw + boot_raw + raw;
+        let total_br = man_br + boot_br + br;
+        // manifest → boot → each chunk in turn (sync XHRs, one at a time).
+        let trips = 2 + chunks.len();
+        println!(
+            "{:<18} {:>7} {:>11} {:>11} {:>13} {:>11}",
+            q,
+            chunks.len(),
+            kib(raw as f64),
+            kib(br as f64),
+            kib(total_br as f64),
+            trips
+        );
+        first.push(json!({
+            "q": q, "hits": resp.total, "chunks": chunks.len(),
+            "query_raw": raw, "query_br": br,
+            "total_raw": total_raw, "total_br": total_br, "round_trips": trips,
+        }));
+    }
+    let col =
+        |k: &str| -> Vec<f64> { first.iter().map(|v| v[k].as_f64().unwrap_or(0.0)).collect() };
+    let first_total_br = summary(&col("total_br"));
+    let first_total_raw = summary(&col("total_raw"));
+    let first_trips = summary(&col("round_trips"));
+    let first_query_br = summary(&col("query_br"));
+    println!(
+        "  total brotli: p50 {} p95 {} max {}; raw: p50 {} p95 {}; round trips p50 {} p95 {} max {}",
+        kib(first_total_br.p50),
+        kib(first_total_br.p95),
+        kib(first_total_br.max),
+        kib(first_total_raw.p50),
+        kib(first_total_raw.p95),
+        first_trips.p50,
+        first_trips.p95,
+        first_trips.max
+    );
+
+    // Search as you type: every prefix of the query, as the box sends it.
+    println!("\ntyped character by character on a fresh visit (every prefix is a query):");
+    let mut typed = Vec::new();
+    for q in QUERIES {
+        let engine = open(dist)?;
+        let chars: Vec<char> = q.chars().collect();
+        let mut most = 0u64;
+        let mut before = 0u64;
+        for n in 1..=chars.len() {
+            let prefix: String = chars[..n].iter().collect();
+            engine.search(&request(&prefix))?;
+            let (_, br) = site.sizes(&site.fetched(&engine));
+            most = most.max(br - before);
+            before = br;
+        }
+        let chunks = site.fetched(&engine);
+        let (raw, br) = site.sizes(&chunks);
+        typed.push(json!({
+            "q": q, "chunks": chunks.len(), "raw": raw, "br": br,
+            "total_br": man_br + boot_br + br, "max_keystroke_br": most,
+            "round_trips": 2 + chunks.len(),
+        }));
+    }
+    let tcol =
+        |k: &str| -> Vec<f64> { typed.iter().map(|v| v[k].as_f64().unwrap_or(0.0)).collect() };
+    let typed_total = summary(&tcol("total_br"));
+    let typed_key = summary(&tcol("max_keystroke_br"));
+    let typed_trips = summary(&tcol("round_trips"));
+    println!(
+        "  whole query, brotli incl. manifest + boot: p50 {} p95 {} max {}; worst single keystroke p50 {} p95 {}; round trips p50 {} p95 {}",
+        kib(typed_total.p50),
+        kib(typed_total.p95),
+        kib(typed_total.max),
+        kib(typed_key.p50),
+        kib(typed_key.p95),
+        typed_trips.p50,
+        typed_trips.p95
+    );
+
+    // Further queries: one session, the list in order; what each query adds.
+    println!("\nfurther queries in one session (the list in order, each after the ones before):");
+    let engine = open(dist)?;
+    let mut seen: HashSet<usize> = HashSet::new();
+    let mut further = Vec::new();
+    for (n, q) in QUERIES.iter().enumerate() {
+        engine.search(&request(q))?;
+        let new: Vec<usize> = site
+            .fetched(&engine)
+            .into_iter()
+            .filter(|i| seen.insert(*i))
+            .collect();
+        let (raw, br) = site.sizes(&new);
+        if n > 0 {
+            further.push(json!({"q": q, "chunks": new.len(), "raw": raw, "br": br}));
+        }
+    }
+    let fcol = |k: &str| -> Vec<f64> {
+        further
+            .iter()
+            .map(|v| v[k].as_f64().unwrap_or(0.0))
+            .collect()
+    };
+    let further_br = summary(&fcol("br"));
+    let further_chunks = summary(&fcol("chunks"));
+    println!(
+        "  per query brotli: p50 {} p95 {} max {}; chunks p50 {} p95 {} max {}",
+        kib(further_br.p50),
+        kib(further_br.p95),
+        kib(further_br.max),
+        further_chunks.p50,
+        further_chunks.p95,
+        further_chunks.max
+    );
+    // The worst case for a further query: only the boot file is cached.
+    let alone_br = first_query_br;
+    println!(
+        "  a query with only the boot file cached (upper bound): p50 {} p95 {} max {}",
+        kib(alone_br.p50),
+        kib(alone_br.p95),
+        kib(alone_br.max)
+    );
+    Ok(json!({
+        "docs": m.docs, "chunks": m.chunks, "boot_chunks": m.boot.len(),
+        "chunks_fetched_by_open": open_extra,
+        "manifest": {"raw": man_raw, "br": man_br},
+        "boot": {"raw": boot_raw, "br": boot_br},
+        "first": first,
+        "first_total_br": first_total_br, "first_total_raw": first_total_raw,
+        "first_round_trips": first_trips, "first_query_br": first_query_br,
+        "typed": typed, "typed_total_br": typed_total, "typed_max_keystroke_br": typed_key,
+        "typed_round_trips": typed_trips,
+        "further": further, "further_br": further_br, "further_chunks": further_chunks,
+    }))
+}
+
+pub fn latency(dist: &Path, rounds: usize) -> Result<Value> {
+    let started = Instant::now();
+    let engine = open(dist)?;
+    let open_ms = started.elapsed().as_secs_f64() * 1e3;
+    let mut first = Vec::new();
+    for q in QUERIES {
+        let t = Instant::now();
+        engine.search(&request(q))?;
+        first.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    let mut warm = Vec::new();
+    for _ in 0..rounds {
+        for q in QUERIES {
+            let t = Instant::now();
+            engine.search(&request(q))?;
+            warm.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+    }
+    let (first, warm) = (summary(&first), summary(&warm));
+    println!(
+        "native engine: open {open_ms:.1} ms; first run of each query (chunks read from disk) ms: {first}"
+    );
+    println!(
+        "native engine, warm ({rounds} rounds × {} queries) ms: {warm}",
+        QUERIES.len()
+    );
+    Ok(json!({"open_ms": open_ms, "first_ms": first, "warm_ms": warm}))
+}
+
+pub fn quality(dist: &Path, set_path: &Path) -> Result<Value> {
+    let engine = open(dist)?;
+    let report = relevance::evaluate(&engine, set_path)?;
+    let set = read_set(set_path)?;
+    let ours: Vec<Vec<String>> = report.outcomes.iter().map(|o| o.top.clone()).collect();
+    let ours = score(&set, &ours);
+    let naive = Naive::load(dist)?;
+    let naive_tops: Vec<Vec<String>> = set.query.iter().map(|q| naive.search(&q.q)).collect();
+    let naive_q = score(&set, &naive_tops);
+    println!("portal search: {ours}");
+    println!("naive substring over names: {naive_q}");
+    Ok(json!({"portal": ours, "naive": naive_q}))
+}
+
+pub fn sizes(app: &Path, dist: Option<&Path>) -> Result<Value> {
+    let mut out = serde_json::Map::new();
+    let mut files: Vec<_> = std::fs::read_dir(app)
+        .with_context(|| format!("cannot read {} (run `trunk build`)", app.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "wasm" || x == "js"))
+        .collect();
+    files.sort();
+    println!(
+        "browser code in {} (brotli 11 = static precompression; 9 = the build's .br copies):",
+        app.display()
+    );
+    for f in files {
+        let bytes = std::fs::read(&f)?;
+        let (b11, b9) = (crate::brotli_len(&bytes, 11), crate::brotli_len(&bytes, 9));
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        println!(
+            "  {name:<36} raw {:>10}  brotli-11 {:>10}  brotli-9 {:>10}",
+            kib(bytes.len() as f64),
+            kib(b11 as f64),
+            kib(b9 as f64)
+        );
+        out.insert(name, json!({"raw": bytes.len(), "br11": b11, "br9": b9}));
+    }
+    let mut result = json!({"app": out});
+    if let Some(dist) = dist {
+        let catalog = dist.join("data/catalog.json");
+        if catalog.exists() {
+            let bytes = std::fs::read(&catalog)?;
+            let naive = Naive::load(dist)?;
+            let names = serde_json::to_vec(&naive.items)?;
+            let (c_br, n_br) = (crate::brotli_len(&bytes, 9), crate::brotli_len(&names, 9));
+            println!(
+                "naive search data: data/catalog.json raw {} brotli {}; just [code, name] pairs raw {} brotli {}",
+                kib(bytes.len() as f64),
+                kib(c_br as f64),
+                kib(names.len() as f64),
+                kib(n_br as f64)
+            );
+            result["catalog_json"] = json!({"raw": bytes.len(), "br": c_br});
+            result["names_json"] = json!({"raw": names.len(), "br": n_br});
+        }
+        let pf = dist.join("pagefind");
+        if pf.is_dir() {
+            let (mut files, mut raw) = (0u64, 0u64);
+            let mut code = serde_json::Map::new();
+            for e in walk(&pf)? {
+                files += 1;
+                raw += std::fs::metadata(&e)?.len();
+                let name = e.file_name().unwrap().to_string_lossy().into_owned();
+                let top = e.parent() == Some(pf.as_path());
+                if top && (name.ends_with(".js") || name.contains("wasm")) {
+                    let bytes = std::fs::read(&e)?;
+                    let br = crate::brotli_len(&bytes, 11);
+                    println!(
+                        "  pagefind/{name:<32} raw {:>10}  brotli-11 {:>10}",
+                        kib(bytes.len() as f64),
+                        kib(br as f64)
+                    );
+                    code.insert(name, json!({"raw": bytes.len(), "br11": br}));
+                }
+            }
+            println!(
+                "pagefind bundle: {files} files, {:.1} MiB (its index files are gzip-compressed by Pagefind itself)",
+                raw as f64 / 1048576.0
+            );
+            result["pagefind"] = json!({"files": files, "bytes": raw, "code": code});
+        }
+        let idx = dist.join(portal_search::CHUNK_DIR);
+        if idx.is_dir() {
+            let (raw, br) = folder_sizes(&idx)?;
+            println!(
+                "portal search index: {:.1} MiB raw, {:.1} MiB brotli (all chunks, what the browser never downloads whole)",
+                raw as f64 / 1048576.0,
+                br as f64 / 1048576.0
+            );
+            result["portal_index"] = json!({"raw": raw, "br": br});
+        }
+    }
+    Ok(result)
+}
+
+fn walk(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d)? {
+            let e = e?;
+            if e.file_type()?.is_dir() {
+                stack.push(e.path());
+            } else {
+                out.push(e.path());
+            }
+        }
+    }
+    Ok(out)
+}
