@@ -14,6 +14,7 @@ pub mod load;
 pub mod locate;
 pub mod markdown;
 pub mod output;
+pub mod pages;
 pub mod site;
 pub mod templates;
 pub mod views;

@@ -15,7 +15,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, get_service};
 use axum::{Extension, Router};
 use portal_core::model::Delivery;
 use serde::Deserialize;
@@ -62,9 +62,10 @@ where
     Router::new()
         .route(
             "/cases/",
-            post(case_form)
-                .layer(DefaultBodyLimit::max(LOOKUP_BODY_LIMIT))
-                .fallback_service(static_files),
+            // GET is the static form page from `dist/`.
+            get_service(static_files)
+                .post(case_form)
+                .layer(DefaultBodyLimit::max(LOOKUP_BODY_LIMIT)),
         )
         .route("/stats/", get(stats_page))
         .with_state(state)
