@@ -193,9 +193,13 @@ impl Db {
             .await
             .context("cannot apply the database migrations")?;
         let writer = if is_sqlite {
-            let conn = pool.acquire().await?.detach();
+            let mut conn = pool.acquire().await?.detach();
+            // Checkpoints copy the WAL into the database file and fsync it:
+            // a background task does that, so commits never wait for it.
+            conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
             let (tx, rx) = mpsc::channel::<Job>(4 * MAX_BATCH);
             tokio::spawn(run_writer(conn, rx));
+            tokio::spawn(run_checkpoints(pool.clone(), tx.downgrade()));
             Some(tx)
         } else {
             None
@@ -512,18 +516,21 @@ async fn run_writer(mut conn: AnyConnection, mut rx: mpsc::Receiver<Job>) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
         let mut dones = Vec::with_capacity(jobs.len());
+        // Each job in its own savepoint; the statements between two jobs
+        // go in one round trip to the SQLite thread.
         let result: Result<(), sqlx::Error> = async {
-            conn.execute("BEGIN IMMEDIATE").await?;
+            conn.execute("BEGIN IMMEDIATE; SAVEPOINT job").await?;
             for job in jobs.drain(..) {
-                conn.execute("SAVEPOINT job").await?;
                 let (keep, done) = job(&mut conn).await;
-                if !keep {
-                    conn.execute("ROLLBACK TO job").await?;
+                if keep {
+                    conn.execute("RELEASE job; SAVEPOINT job").await?;
+                } else {
+                    conn.execute("ROLLBACK TO job; RELEASE job; SAVEPOINT job")
+                        .await?;
                 }
-                conn.execute("RELEASE job").await?;
                 dones.push(done);
             }
-            conn.execute("COMMIT").await?;
+            conn.execute("RELEASE job; COMMIT").await?;
             Ok(())
         }
         .await;
@@ -535,6 +542,22 @@ async fn run_writer(mut conn: AnyConnection, mut rx: mpsc::Receiver<Job>) {
                 let _ = conn.execute("ROLLBACK").await;
                 // `dones` is dropped: every waiting caller gets an error.
             }
+        }
+    }
+}
+
+/// Copies the WAL into the database file every second, beside the writer
+/// (a PASSIVE checkpoint never blocks it), until the database is closed.
+async fn run_checkpoints(pool: AnyPool, writer: mpsc::WeakSender<Job>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if writer.upgrade().is_none() || pool.is_closed() {
+            return;
+        }
+        if let Err(e) = pool.execute("PRAGMA wal_checkpoint(PASSIVE)").await {
+            eprintln!("case database: checkpoint failed (will retry): {e}");
         }
     }
 }
@@ -596,13 +619,40 @@ pub async fn insert_case(
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(Insert::Collision),
         Err(e) => return Err(e.into()),
     }
-    let sql = format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1");
-    let row = sqlx::query_as::<_, CaseRow>(&sql)
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
-    Ok(Insert::Inserted(Box::new(row)))
+    Ok(Insert::Inserted(Box::new(CaseRow {
+        id,
+        case_ref: new.case_ref.clone(),
+        case_number: number.to_owned(),
+        password_hash: password_hash.to_owned(),
+        item_code: new.item_code.clone(),
+        item_name: new.item_name.clone(),
+        department: new.department.clone(),
+        department_name: new.department_name.clone(),
+        received: date_text(new.received),
+        accepted: None,
+        decided: None,
+        state: to_text(&CaseState::Submitted),
+        statutory_days: new.statutory_limit.days as i64,
+        statutory_unit: to_text(&new.statutory_limit.unit),
+        promised_days: new.promised_limit.days as i64,
+        promised_unit: to_text(&new.promised_limit.unit),
+        delivery_method: new.delivery_method.clone(),
+        tracking_number: None,
+    })))
 }
+
+/// The case's state, received date, event count and last event date, and
+/// the stored event with the new event's id, if any.
+type CaseAndEvent = (
+    String,
+    String,
+    i64,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
 /// Applies one event inside the caller's transaction: the state machine,
 /// date order and idempotency by event id. `Ok(None)`: lost a race, roll
@@ -613,31 +663,34 @@ pub async fn apply_on(
     case_id: i64,
     event: &NewEvent,
 ) -> Result<Option<(CaseState, bool)>, ApplyError> {
-    // The case first, then the event id: under PostgreSQL's READ
-    // COMMITTED each statement sees newer data, so if this read already
-    // shows a racing twin's state change, the lookup below sees its event
-    // too and answers as a replay rather than a false conflict.
-    let row: Option<(String, String, i64)> = sqlx::query_as(
-        "SELECT c.state, c.received, (SELECT COUNT(*) FROM events e WHERE e.case_id = c.id) \
-         FROM cases c WHERE c.id = $1",
+    // One statement, so one snapshot: under PostgreSQL's READ COMMITTED a
+    // racing twin's event is either wholly visible (its event row and the
+    // case state it set) or not at all, and a replay is never mistaken for
+    // a conflict. One round trip also keeps the SQLite writer quick.
+    let row: Option<CaseAndEvent> = sqlx::query_as(
+        "SELECT c.state, c.received, \
+         (SELECT COUNT(*) FROM events e WHERE e.case_id = c.id), \
+         (SELECT e.at FROM events e WHERE e.case_id = c.id ORDER BY e.seq DESC LIMIT 1), \
+         x.case_id, x.kind, x.at, x.state_after \
+         FROM cases c LEFT JOIN events x ON x.event_id = $2 WHERE c.id = $1",
     )
     .bind(case_id)
+    .bind(&event.event_id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((state_text, received, count)) = row else {
+    let Some((state_text, received, count, last_at, prev_case, prev_kind, prev_at, prev_state)) =
+        row
+    else {
         return Err(ApplyError::Other(anyhow::anyhow!("case {case_id} is gone")));
     };
-    let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE event_id = $1");
-    let existing = sqlx::query_as::<_, EventRow>(&sql)
-        .bind(&event.event_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    if let Some(prev) = existing {
-        let same = prev.case_id == case_id
-            && prev.kind == to_text(&event.kind)
-            && prev.at == date_text(event.at);
+    if let (Some(prev_case), Some(prev_kind), Some(prev_at), Some(prev_state)) =
+        (prev_case, prev_kind, prev_at, prev_state)
+    {
+        let same = prev_case == case_id
+            && prev_kind == to_text(&event.kind)
+            && prev_at == date_text(event.at);
         return if same {
-            Ok(Some((from_text(&prev.state_after)?, true)))
+            Ok(Some((from_text(&prev_state)?, true)))
         } else {
             Err(ApplyError::EventIdReused)
         };
@@ -655,12 +708,7 @@ pub async fn apply_on(
             "事件日期早于收件日期 {received}。The event date is before the case was received ({received})."
         )));
     }
-    let last_at: Option<(String,)> =
-        sqlx::query_as("SELECT at FROM events WHERE case_id = $1 ORDER BY seq DESC LIMIT 1")
-            .bind(case_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    if let Some((last,)) = last_at
+    if let Some(last) = last_at
         && at < last
     {
         return Err(ApplyError::OutOfOrder(format!(

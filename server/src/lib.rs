@@ -143,10 +143,11 @@ pub fn serve_blocking(config: Config) -> Result<()> {
             .with_lookups_per_minute(config.lookups_per_minute);
         state.trust_proxy = config.trust_proxy;
         state.pages = config.pages.clone();
-        if config.lookups_per_minute != api::DEFAULT_LOOKUPS_PER_MINUTE {
+        if config.lookups_per_minute == 0 {
+            eprintln!("warning: lookups are not rate-limited at all (--lookups-per-minute 0): only for load tests");
+        } else if config.lookups_per_minute != api::DEFAULT_LOOKUPS_PER_MINUTE {
             eprintln!(
-                "warning: lookups are limited to {} a minute per client and case number \
-                 (default {}; 0 = none) — only for load tests",
+                "warning: {} lookups a minute per client and per number (default {}): raise it only for load tests",
                 config.lookups_per_minute,
                 api::DEFAULT_LOOKUPS_PER_MINUTE
             );
