@@ -6,11 +6,14 @@
 #   3. ingest   POST /api/v1/cases + …/events    — target ≥ 2,000 events/s
 # The lookup rate limit is lifted with --lookups-per-minute 0, which exists
 # for this benchmark only. SQLite runs as in production: WAL, synchronous=FULL.
-# Usage: bench/cases.sh [SECONDS] [CONNECTIONS]   (default 15 s, 32 connections)
+# Usage: bench/cases.sh [SECONDS]   (default 15 s a run)
+#   LOOKUP_CONNECTIONS (default 16) and INGEST_CONNECTIONS (default 64) set
+#   how many clients wrk keeps busy at once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-15}"
-conns="${2:-32}"
+lconns="${LOOKUP_CONNECTIONS:-16}"
+iconns="${INGEST_CONNECTIONS:-64}"
 command -v wrk >/dev/null || { echo "Installing Debian's wrk"; apt-get install -y -qq wrk >/dev/null; }
 target="${CARGO_TARGET_DIR:-target}"
 cargo build --release --quiet --bin portal
@@ -32,14 +35,14 @@ read -r CASE_NUMBER PASSWORD < <(grep -m1 '^  case number' "$work/serve.log" | a
 TOKEN=$(grep -m1 'Ingest token' "$work/serve.log" | awk '{print $NF}')
 export CASE_NUMBER PASSWORD TOKEN
 base="http://127.0.0.1:$port"
-echo "== $(nproc) cores, $secs s per run, $conns connections, server on $base"
+echo "== $(nproc) cores, $secs s per run, $lconns lookup / $iconns ingest connections, server on $base"
 
 echo "== 1. Lookups (JSON API)"
-wrk -t2 -c"$conns" -d"${secs}s" --latency -s bench/lookup.lua "$base/api/v1/cases/lookup" | tee "$work/lookup.txt"
+wrk -t2 -c"$lconns" -d"${secs}s" --latency -s bench/lookup.lua "$base/api/v1/cases/lookup" | tee "$work/lookup.txt"
 echo "== 2. Lookups (no-JS form, server-rendered HTML)"
-wrk -t2 -c"$conns" -d"${secs}s" --latency -s bench/form.lua "$base/cases/" | tee "$work/form.txt"
+wrk -t2 -c"$lconns" -d"${secs}s" --latency -s bench/form.lua "$base/cases/" | tee "$work/form.txt"
 echo "== 3. Ingest (cases opened and events appended, each acknowledged after fsync)"
-wrk -t2 -c"$conns" -d"${secs}s" --latency -s bench/ingest.lua "$base/api/v1/cases" | tee "$work/ingest.txt"
+wrk -t2 -c"$iconns" -d"${secs}s" --latency -s bench/ingest.lua "$base/api/v1/cases" | tee "$work/ingest.txt"
 
 p99() { awk '$1 == "99%" {print $2}' "$1"; }
 rps() { awk '/^Requests\/sec/ {printf "%.0f", $2}' "$1"; }

@@ -5,7 +5,3 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.body = string.format('{"case_number":"%s","password":"%s"}',
   os.getenv("CASE_NUMBER"), os.getenv("PASSWORD"))
 
-local ok, other = 0, 0
-function response(status, headers, body)
-  if status == 200 then ok = ok + 1 else other = other + 1 end
-end

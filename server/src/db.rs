@@ -36,7 +36,15 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 type Done = Box<dyn FnOnce() + Send>;
 /// One write: runs on the writer's connection inside a savepoint and says
 /// whether to keep its changes.
-type Job = Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, (bool, Done)> + Send>;
+type Work = Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, (bool, Done)> + Send>;
+
+/// What the writer is asked to do.
+enum Job {
+    Work(Work),
+    /// A lookup audit row: nobody waits for it, and all those queued are
+    /// written with one statement.
+    Audit([String; 4], i64),
+}
 
 /// At most this many writes share one commit.
 const MAX_BATCH: usize = 512;
@@ -218,7 +226,7 @@ impl Db {
         match &self.writer {
             Some(writer) => {
                 let (tx, rx) = oneshot::channel();
-                let job: Job = Box::new(move |conn| {
+                let job = Job::Work(Box::new(move |conn| {
                     Box::pin(async move {
                         let (keep, value) = f(conn).await;
                         let done: Done = Box::new(move || {
@@ -226,7 +234,7 @@ impl Db {
                         });
                         (keep, done)
                     })
-                });
+                }));
                 writer
                     .send(job)
                     .await
@@ -243,33 +251,6 @@ impl Db {
                     tx.rollback().await?;
                 }
                 Ok(value)
-            }
-        }
-    }
-
-    /// Queues a write whose outcome nobody waits for (the lookup audit log):
-    /// on SQLite it commits with the next batch, milliseconds later.
-    async fn write_detached<F>(&self, f: F) -> Result<()>
-    where
-        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, bool> + Send + 'static,
-    {
-        match &self.writer {
-            Some(writer) => {
-                let job: Job = Box::new(move |conn| {
-                    Box::pin(async move {
-                        let keep = f(conn).await;
-                        let done: Done = Box::new(|| {});
-                        (keep, done)
-                    })
-                });
-                writer
-                    .send(job)
-                    .await
-                    .map_err(|_| anyhow::anyhow!("the database writer has stopped"))
-            }
-            None => {
-                self.write(move |conn| Box::pin(async move { (f(conn).await, ()) }))
-                    .await
             }
         }
     }
@@ -476,25 +457,23 @@ impl Db {
             client.to_owned(),
             outcome.to_owned(),
         );
-        self.write_detached(move |conn| {
-            Box::pin(async move {
-                let r = sqlx::query(
-                    "INSERT INTO lookup_audit (id, at, client, case_number_tried, outcome) VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(id)
-                .bind(at)
-                .bind(client)
-                .bind(tried)
-                .bind(outcome)
-                .execute(&mut *conn)
-                .await;
-                if let Err(e) = &r {
-                    eprintln!("cannot write the lookup audit log: {e}");
-                }
-                r.is_ok()
-            })
-        })
-        .await
+        if let Some(writer) = &self.writer {
+            return writer
+                .send(Job::Audit([at, client, tried, outcome], id))
+                .await
+                .map_err(|_| anyhow::anyhow!("the database writer has stopped"));
+        }
+        sqlx::query(
+            "INSERT INTO lookup_audit (id, at, client, case_number_tried, outcome) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(at)
+        .bind(client)
+        .bind(tried)
+        .bind(outcome)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// The audit log, newest last: (time, client, case number tried, outcome).
@@ -520,8 +499,16 @@ async fn run_writer(mut conn: AnyConnection, mut rx: mpsc::Receiver<Job>) {
         // go in one round trip to the SQLite thread.
         let result: Result<(), sqlx::Error> = async {
             conn.execute("BEGIN IMMEDIATE; SAVEPOINT job").await?;
+            let mut audits = Vec::new();
             for job in jobs.drain(..) {
-                let (keep, done) = job(&mut conn).await;
+                let work = match job {
+                    Job::Work(w) => w,
+                    Job::Audit(row, id) => {
+                        audits.push((row, id));
+                        continue;
+                    }
+                };
+                let (keep, done) = work(&mut conn).await;
                 if keep {
                     conn.execute("RELEASE job; SAVEPOINT job").await?;
                 } else {
@@ -529,6 +516,15 @@ async fn run_writer(mut conn: AnyConnection, mut rx: mpsc::Receiver<Job>) {
                         .await?;
                 }
                 dones.push(done);
+            }
+            for chunk in audits.chunks(100) {
+                if let Err(e) = insert_audits(&mut conn, chunk).await {
+                    eprintln!("cannot write the lookup audit log: {e}");
+                    conn.execute("ROLLBACK TO job; RELEASE job; SAVEPOINT job")
+                        .await?;
+                } else {
+                    conn.execute("RELEASE job; SAVEPOINT job").await?;
+                }
             }
             conn.execute("RELEASE job; COMMIT").await?;
             Ok(())
@@ -544,6 +540,37 @@ async fn run_writer(mut conn: AnyConnection, mut rx: mpsc::Receiver<Job>) {
             }
         }
     }
+}
+
+/// Many audit rows in one statement.
+async fn insert_audits(
+    conn: &mut AnyConnection,
+    rows: &[([String; 4], i64)],
+) -> Result<(), sqlx::Error> {
+    let mut sql = String::from(
+        "INSERT INTO lookup_audit (id, at, client, case_number_tried, outcome) VALUES ",
+    );
+    for i in 0..rows.len() {
+        let p = i * 5;
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!(
+            "(${}, ${}, ${}, ${}, ${})",
+            p + 1,
+            p + 2,
+            p + 3,
+            p + 4,
+            p + 5
+        ));
+    }
+    // Not cached: the statement differs with the number of rows.
+    let mut q = sqlx::query(&sql).persistent(false);
+    for ([at, client, tried, outcome], id) in rows {
+        q = q.bind(*id).bind(at).bind(client).bind(tried).bind(outcome);
+    }
+    q.execute(&mut *conn).await?;
+    Ok(())
 }
 
 /// Copies the WAL into the database file every second, beside the writer
