@@ -108,11 +108,19 @@ fn plain(message: &str) -> String {
         format!("is not a known field (known fields: {expected})")
     } else if message.starts_with("unknown variant") {
         message.replacen("unknown variant", "unknown value", 1)
-    } else if message.contains("input contains invalid characters")
-        || message.contains("premature end of input")
-        || message.contains("trailing input")
+    } else if [
+        "input contains invalid characters",
+        "premature end of input",
+        "trailing input",
+        "input is out of range",
+        "input is not enough",
+        "no possible date",
+    ]
+    .iter()
+    .any(|m| message.contains(m))
     {
-        "is not a date of the form YYYY-MM-DD".to_owned()
+        // chrono's words for a bad date.
+        "is not a valid date of the form YYYY-MM-DD".to_owned()
     } else {
         message.to_owned()
     }
