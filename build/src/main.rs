@@ -209,7 +209,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let calendar = load_calendar(&content)?;
             let pages = match portal_build::pages::ServerPages::load(&content) {
-                Ok(p) => Some(std::sync::Arc::new(p) as std::sync::Arc<dyn portal_server::pages::Pages>),
+                Ok(p) => {
+                    Some(std::sync::Arc::new(p) as std::sync::Arc<dyn portal_server::pages::Pages>)
+                }
                 Err(e) => {
                     eprintln!(
                         "warning: {e:#}; serving without the case-status form (/cases/) and statistics page (/stats/)"

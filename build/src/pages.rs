@@ -23,9 +23,8 @@ impl ServerPages {
         let path = content.join("site.toml");
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
-        let site: Site = toml::from_str(&text).with_context(|| {
-            format!("{} is not valid (run `portal check`)", path.display())
-        })?;
+        let site: Site = toml::from_str(&text)
+            .with_context(|| format!("{} is not valid (run `portal check`)", path.display()))?;
         Ok(ServerPages::new(site))
     }
 
@@ -46,8 +45,7 @@ impl ServerPages {
 impl Pages for ServerPages {
     fn render(&self, page: PageRequest<'_>) -> Result<String> {
         let extra = Value::from_serialize(&page.data);
-        Ok(self
-            .env
+        self.env
             .get_template(page.template)?
             .render(context! {
                 site => &self.site,
@@ -59,6 +57,6 @@ impl Pages for ServerPages {
                 lang => &self.lang,
                 ..extra
             })
-            .with_context(|| format!("cannot render {} with {}", page.path, page.template))?)
+            .with_context(|| format!("cannot render {} with {}", page.path, page.template))
     }
 }

@@ -411,6 +411,11 @@ impl Site<'_> {
     fn cases(&self) -> Result<()> {
         use portal_server::pages;
         let data = Value::from_serialize(pages::empty_lookup());
-        self.page(pages::CASES_TEMPLATE, pages::CASES_PATH, pages::CASES_TITLE, data)
+        self.page(
+            pages::CASES_TEMPLATE,
+            pages::CASES_PATH,
+            pages::CASES_TITLE,
+            data,
+        )
     }
 }

@@ -164,13 +164,18 @@ fn cases_import_reports_lines_writes_private_receipts_and_reruns_cleanly() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("Imported 2 line(s) (1 case(s), 1 event(s)), skipped 0 already imported, 1 error(s)"),
+        stderr.contains(
+            "Imported 2 line(s) (1 case(s), 1 event(s)), skipped 0 already imported, 1 error(s)"
+        ),
         "{stderr}"
     );
     assert!(stderr.contains("Wrote 1 receipt(s)"), "{stderr}");
     assert!(out.stdout.is_empty(), "receipts never go to stdout");
     let text = std::fs::read_to_string(&receipts).unwrap();
-    assert!(text.starts_with("\u{feff}case_ref,case_number,password,"), "{text}");
+    assert!(
+        text.starts_with("\u{feff}case_ref,case_number,password,"),
+        "{text}"
+    );
     assert!(text.contains("W-1,2025"), "{text}");
     #[cfg(unix)]
     {
@@ -187,7 +192,9 @@ fn cases_import_reports_lines_writes_private_receipts_and_reruns_cleanly() {
     let out = run(&second);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("Imported 0 line(s) (0 case(s), 0 event(s)), skipped 2 already imported, 1 error(s)"),
+        stderr.contains(
+            "Imported 0 line(s) (0 case(s), 0 event(s)), skipped 2 already imported, 1 error(s)"
+        ),
         "{stderr}"
     );
     assert!(!second.exists());

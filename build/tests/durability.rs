@@ -20,7 +20,15 @@ fn portal() -> Command {
 fn serve(dir: &Path, db: &str) -> (Child, String) {
     let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
     let mut child = portal()
-        .args(["serve", "--addr", "127.0.0.1:0", "--db", db, "--lookups-per-minute", "0"])
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--db",
+            db,
+            "--lookups-per-minute",
+            "0",
+        ])
         .arg("--dist")
         .arg(dir.join("dist"))
         .arg("--secret-file")
@@ -48,7 +56,13 @@ fn serve(dir: &Path, db: &str) -> (Child, String) {
 
 /// One HTTP/1.1 request; `None` if the connection failed or broke before a
 /// complete answer (the server died).
-fn http(addr: &str, method: &str, path: &str, token: Option<&str>, body: &str) -> Option<(u16, Value)> {
+fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: &str,
+) -> Option<(u16, Value)> {
     let mut s = TcpStream::connect(addr).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(20))).ok()?;
     let auth = token
@@ -65,9 +79,11 @@ fn http(addr: &str, method: &str, path: &str, token: Option<&str>, body: &str) -
     let text = String::from_utf8(raw).ok()?;
     let (head, body) = text.split_once("\r\n\r\n")?;
     let status: u16 = head.split_whitespace().nth(1)?.parse().ok()?;
-    let len: usize = head
-        .lines()
-        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().ok()))??;
+    let len: usize = head.lines().find_map(|l| {
+        l.to_ascii_lowercase()
+            .strip_prefix("content-length:")
+            .map(|v| v.trim().parse().ok())
+    })??;
     if body.len() != len {
         return None;
     }
@@ -102,7 +118,11 @@ fn acknowledged_events_survive_sigkill() {
         .arg(dir.path().join("secret.key"))
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
 
     let (mut server, addr) = serve(dir.path(), &db);
@@ -114,7 +134,14 @@ fn acknowledged_events_survive_sigkill() {
             "received": "2025-03-03", "statutory_limit": {"days": 20}, "promised_limit": {"days": 10},
             "delivery_method": "express",
         });
-        let (status, v) = http(&addr, "POST", "/api/v1/cases", Some(&token), &body.to_string()).unwrap();
+        let (status, v) = http(
+            &addr,
+            "POST",
+            "/api/v1/cases",
+            Some(&token),
+            &body.to_string(),
+        )
+        .unwrap();
         assert_eq!(status, 201, "{v}");
         cases.push((
             v["case_number"].as_str().unwrap().to_owned(),
@@ -154,7 +181,10 @@ fn acknowledged_events_survive_sigkill() {
     // Kill it while the workers are busy.
     let started = Instant::now();
     while total_acked.load(Ordering::SeqCst) < 300 {
-        assert!(started.elapsed() < Duration::from_secs(120), "ingest too slow");
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "ingest too slow"
+        );
         std::thread::sleep(Duration::from_millis(5));
     }
     server.kill().unwrap(); // SIGKILL
@@ -181,21 +211,33 @@ fn acknowledged_events_survive_sigkill() {
         let events = timeline(c);
         // Every acknowledged event is there, in order; at most the one in
         // flight may have been stored without its answer arriving.
-        assert!(events.len() >= n, "case {c}: {} events stored, {n} acknowledged", events.len());
-        assert!(events.len() <= n + 1, "case {c}: more events than were sent");
+        assert!(
+            events.len() >= n,
+            "case {c}: {} events stored, {n} acknowledged",
+            events.len()
+        );
+        assert!(
+            events.len() <= n + 1,
+            "case {c}: more events than were sent"
+        );
         for (k, e) in events.iter().enumerate().take(n) {
             assert_eq!(e["event"], kind(k), "case {c} event {k}");
         }
         // Retry what was not acknowledged, with the same ids: each is
         // stored once, whether or not it had been before the kill.
         for k in n..(n + 2).min(EVENTS_PER_CASE) {
-            let body = json!({"event_id": format!("ev-{c}-{k}"), "kind": kind(k), "at": "2025-03-04"});
+            let body =
+                json!({"event_id": format!("ev-{c}-{k}"), "kind": kind(k), "at": "2025-03-04"});
             let path = format!("/api/v1/cases/{}/events", cases[c].0);
             let (status, v) = http(&addr, "POST", &path, Some(&token), &body.to_string()).unwrap();
             assert_eq!(status, 200, "retry {k} of case {c}: {v}");
         }
         let again = timeline(c);
-        assert_eq!(again.len(), (n + 2).min(EVENTS_PER_CASE), "case {c}: no duplicates after retries");
+        assert_eq!(
+            again.len(),
+            (n + 2).min(EVENTS_PER_CASE),
+            "case {c}: no duplicates after retries"
+        );
     }
     server.kill().unwrap();
     server.wait().unwrap();

@@ -263,9 +263,12 @@ pub async fn lookup_case(st: &ApiState, client: &str, request: Option<(&str, &st
         audit(st, client, &number, "no_match").await;
         return Lookup::NoMatch;
     };
-    let view = match st.db.events(case.id).await.and_then(|events| {
-        status::case_status(&st.calendar, &case, &events, (st.today)())
-    }) {
+    let view = match st
+        .db
+        .events(case.id)
+        .await
+        .and_then(|events| status::case_status(&st.calendar, &case, &events, (st.today)()))
+    {
         Ok(v) => v,
         Err(e) => {
             eprintln!("case API error: {e:#}");
@@ -453,13 +456,17 @@ async fn add_event(
 
 fn apply_error(e: ApplyError) -> Response {
     match e {
-        ApplyError::Conflict(msg) | ApplyError::OutOfOrder(msg) => error(StatusCode::CONFLICT, &msg),
+        ApplyError::Conflict(msg) | ApplyError::OutOfOrder(msg) => {
+            error(StatusCode::CONFLICT, &msg)
+        }
         ApplyError::EventIdReused => error(StatusCode::CONFLICT, ingest::EVENT_ID_REUSED),
         ApplyError::Other(e) => internal(e),
     }
 }
 
-pub(crate) async fn department_stats(st: &ApiState) -> Result<Vec<stats::DepartmentStats>, Response> {
+pub(crate) async fn department_stats(
+    st: &ApiState,
+) -> Result<Vec<stats::DepartmentStats>, Response> {
     let cases = st.db.all_cases().await.map_err(internal)?;
     stats::compute(&st.calendar, &cases, (st.today)()).map_err(internal)
 }

@@ -291,7 +291,7 @@ impl Db {
                 .await??;
             match outcome {
                 Insert::Inserted(row) => return Ok(Created::New(*row, password)),
-                Insert::Existing(row) => return Ok(Created::Existing(row)),
+                Insert::Existing(row) => return Ok(Created::Existing(*row)),
                 // A case-number, id or case_ref collision: go round again
                 // (a racing twin with the same case_ref is found next time).
                 Insert::Collision => continue,
@@ -594,7 +594,7 @@ async fn run_checkpoints(pool: AnyPool, writer: mpsc::WeakSender<Job>) {
 pub enum Insert {
     Inserted(Box<CaseRow>),
     /// A case with this `case_ref` exists already.
-    Existing(CaseRow),
+    Existing(Box<CaseRow>),
     /// The drawn number or id (or a racing `case_ref`) is taken.
     Collision,
 }
@@ -614,7 +614,7 @@ pub async fn insert_case(
             .fetch_optional(&mut *conn)
             .await?
         {
-            return Ok(Insert::Existing(row));
+            return Ok(Insert::Existing(Box::new(row)));
         }
     }
     let result = sqlx::query(

@@ -138,9 +138,7 @@ pub async fn import<R: BufRead>(
             }
         }
         Format::Csv => {
-            let mut reader = csv::ReaderBuilder::new()
-                .flexible(false)
-                .from_reader(input);
+            let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(input);
             let headers: Vec<String> = reader
                 .headers()
                 .context("cannot read the CSV header line")?
@@ -160,7 +158,13 @@ pub async fn import<R: BufRead>(
                     }
                     Err(e) => {
                         let line = e.position().map_or(0, |p| p.line());
-                        (line, Err(FieldError::new("", format!("is not a valid CSV record: {e}"))))
+                        (
+                            line,
+                            Err(FieldError::new(
+                                "",
+                                format!("is not a valid CSV record: {e}"),
+                            )),
+                        )
                     }
                 };
                 let (line, value) = handle(&mut summary, line, value);
@@ -181,9 +185,9 @@ async fn run_line(
     on_receipt: &mut dyn FnMut(&Receipt) -> Result<()>,
 ) -> Result<()> {
     let outcome = match value {
-        Ok(v) => apply_line(db, secrets, scope, v)
-            .await
-            .with_context(|| format!("line {line}: the database failed; nothing after it was imported"))?,
+        Ok(v) => apply_line(db, secrets, scope, v).await.with_context(|| {
+            format!("line {line}: the database failed; nothing after it was imported")
+        })?,
         Err(e) => Err(e),
     };
     match outcome {
@@ -220,9 +224,9 @@ fn csv_value(headers: &[String], record: &csv::ByteRecord) -> Result<Value, Fiel
             }
         };
         let v = if part == "days" {
-            let days: u64 = cell
-                .parse()
-                .map_err(|_| FieldError::new(name, format!("{cell:?} is not a whole number of days")))?;
+            let days: u64 = cell.parse().map_err(|_| {
+                FieldError::new(name, format!("{cell:?} is not a whole number of days"))
+            })?;
             Value::from(days)
         } else {
             Value::String(cell.to_owned())
@@ -420,12 +424,15 @@ impl ReceiptsFile {
                 use std::os::unix::fs::OpenOptionsExt;
                 options.mode(0o600);
             }
-            let file = options
-                .open(&self.path)
-                .with_context(|| format!("cannot create the receipts file {}", self.path.display()))?;
+            let file = options.open(&self.path).with_context(|| {
+                format!("cannot create the receipts file {}", self.path.display())
+            })?;
             let mut w = std::io::BufWriter::new(file);
             // A BOM so that Excel reads the Chinese names right.
-            w.write_all("\u{feff}case_ref,case_number,password,department,item_name,received\r\n".as_bytes())?;
+            w.write_all(
+                "\u{feff}case_ref,case_number,password,department,item_name,received\r\n"
+                    .as_bytes(),
+            )?;
             self.file = Some(w);
         }
         let w = self.file.as_mut().expect("opened above");

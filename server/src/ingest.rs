@@ -223,14 +223,19 @@ mod tests {
 
     #[test]
     fn errors_name_the_field() {
-        let e = from_value::<EventRequest>(json!({"event_id": "x", "kind": "drop", "at": "2025-01-01"}))
-            .unwrap_err();
+        let e = from_value::<EventRequest>(
+            json!({"event_id": "x", "kind": "drop", "at": "2025-01-01"}),
+        )
+        .unwrap_err();
         assert_eq!(e.field, "kind");
         assert!(e.message.contains("unknown value"), "{e}");
-        let e = from_value::<EventRequest>(json!({"event_id": "x", "kind": "accept", "at": "2025-13-01"}))
-            .unwrap_err();
+        let e = from_value::<EventRequest>(
+            json!({"event_id": "x", "kind": "accept", "at": "2025-13-01"}),
+        )
+        .unwrap_err();
         assert_eq!(e.field, "at");
-        let e = from_value::<EventRequest>(json!({"kind": "accept", "at": "2025-01-01"})).unwrap_err();
+        let e =
+            from_value::<EventRequest>(json!({"kind": "accept", "at": "2025-01-01"})).unwrap_err();
         assert_eq!(e.field, "event_id");
         assert_eq!(e.message, "is required but missing");
         let e = from_value::<EventRequest>(

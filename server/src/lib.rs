@@ -74,9 +74,7 @@ pub fn app_with(dist: &Path, api: Option<api::ApiState>) -> Router {
                 Some(_) => pages::router(state.clone(), files.clone()),
                 None => Router::new(),
             };
-            Router::new()
-                .nest("/api", api::router(state))
-                .merge(html)
+            Router::new().nest("/api", api::router(state)).merge(html)
         }
         None => Router::new(),
     };

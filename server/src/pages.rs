@@ -49,10 +49,8 @@ pub const STATS_TITLE: &str = "办件统计";
 /// `/cases/` (POST; GET falls through to the static page) and `/stats/`.
 pub fn router<F>(state: ApiState, static_files: F) -> Router
 where
-    F: tower::Service<
-            axum::http::Request<axum::body::Body>,
-            Error = std::convert::Infallible,
-        > + Clone
+    F: tower::Service<axum::http::Request<axum::body::Body>, Error = std::convert::Infallible>
+        + Clone
         + Send
         + Sync
         + 'static,
@@ -79,7 +77,12 @@ struct LookupForm {
 }
 
 /// The lookup context of `cases.html`: empty on the static page.
-fn lookup_context(case_number: &str, result: Option<Value>, error: Option<&str>, retry_minutes: Option<u64>) -> Value {
+fn lookup_context(
+    case_number: &str,
+    result: Option<Value>,
+    error: Option<&str>,
+    retry_minutes: Option<u64>,
+) -> Value {
     json!({
         "lookup": {
             // Echoed so nobody retypes 17 digits; never the password.
@@ -165,9 +168,10 @@ async fn case_form(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| {
-            v.split(';')
-                .next()
-                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+            v.split(';').next().is_some_and(|m| {
+                m.trim()
+                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            })
         });
     let form = is_form
         .then(|| serde_urlencoded::from_bytes::<LookupForm>(&body).ok())
@@ -179,7 +183,11 @@ async fn case_form(
     match api::lookup_case(&st, &client, request).await {
         Lookup::Found(view) => {
             let result = result_view(&view);
-            case_page(&st, StatusCode::OK, lookup_context(typed, Some(result), None, None))
+            case_page(
+                &st,
+                StatusCode::OK,
+                lookup_context(typed, Some(result), None, None),
+            )
         }
         Lookup::NoMatch => case_page(
             &st,
@@ -190,7 +198,12 @@ async fn case_form(
             let mut res = case_page(
                 &st,
                 StatusCode::TOO_MANY_REQUESTS,
-                lookup_context(typed, None, Some("rate_limited"), Some(api::wait_minutes(wait))),
+                lookup_context(
+                    typed,
+                    None,
+                    Some("rate_limited"),
+                    Some(api::wait_minutes(wait)),
+                ),
             );
             if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
                 res.headers_mut().insert(header::RETRY_AFTER, v);
@@ -241,7 +254,10 @@ async fn stats_page(State(st): State<ApiState>) -> Response {
         Ok(s) => s,
         Err(res) => return res,
     };
-    let pct = |r: Option<f64>| r.map(|x| format!("{:.1}%", x * 100.0)).unwrap_or_else(|| "—".into());
+    let pct = |r: Option<f64>| {
+        r.map(|x| format!("{:.1}%", x * 100.0))
+            .unwrap_or_else(|| "—".into())
+    };
     let rows: Vec<Value> = departments
         .iter()
         .map(|d| {
@@ -260,7 +276,8 @@ async fn stats_page(State(st): State<ApiState>) -> Response {
             })
         })
         .collect();
-    let total = |f: fn(&crate::stats::DepartmentStats) -> u64| departments.iter().map(f).sum::<u64>();
+    let total =
+        |f: fn(&crate::stats::DepartmentStats) -> u64| departments.iter().map(f).sum::<u64>();
     let data = json!({
         "stats": {
             "as_of": (st.today)().to_string(),
@@ -293,4 +310,3 @@ async fn stats_page(State(st): State<ApiState>) -> Response {
 pub fn empty_lookup() -> Value {
     lookup_context("", None, None, None)
 }
-

@@ -829,7 +829,6 @@ async fn demo_seeds_every_state(b: Backend) {
     );
 }
 
-
 /// A form POST to `/cases/` from `ip`.
 async fn form(app: &Router, ip: [u8; 4], content_type: &str, body: impl Into<Body>) -> Reply {
     let mut req = Request::builder()
@@ -885,10 +884,21 @@ async fn form_lookup_renders_the_case_page(b: Backend) {
     let page = get(&env.app, "/cases/").await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.text(), "the form");
-    let r = form(&env.app, IP, FORM, form_body(&number, &password.to_lowercase())).await;
+    let r = form(
+        &env.app,
+        IP,
+        FORM,
+        form_body(&number, &password.to_lowercase()),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(r.headers["cache-control"], "no-store");
-    assert!(r.headers["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(
+        r.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
     let l = lookup_of(&r);
     assert_eq!(l["case_number"], number.as_str());
     assert_eq!(l["error"], Value::Null);
@@ -908,9 +918,21 @@ async fn form_lookup_renders_the_case_page(b: Backend) {
 
     // The same answer for a wrong password, an unknown number and garbage.
     let other = portal_core::receipt::case_number(2025, 7);
-    let wrong_password = form(&env.app, [10, 0, 1, 1], FORM, form_body(&number, "ABCDEFGH")).await;
+    let wrong_password = form(
+        &env.app,
+        [10, 0, 1, 1],
+        FORM,
+        form_body(&number, "ABCDEFGH"),
+    )
+    .await;
     let unknown = form(&env.app, [10, 0, 1, 2], FORM, form_body(&other, &password)).await;
-    let not_a_form = form(&env.app, [10, 0, 1, 3], "application/json", form_body(&number, &password)).await;
+    let not_a_form = form(
+        &env.app,
+        [10, 0, 1, 3],
+        "application/json",
+        form_body(&number, &password),
+    )
+    .await;
     for r in [&wrong_password, &unknown, &not_a_form] {
         assert_eq!(r.status, StatusCode::NOT_FOUND);
         assert_eq!(r.headers["cache-control"], "no-store");
@@ -1005,15 +1027,37 @@ async fn form_survives_hostile_input(b: Backend) {
     // Many addresses guessing one number's password: the number is locked.
     let (target, target_password) = env.new_case("2025-03-03").await;
     for i in 0..10u8 {
-        let r = form(&env.app, [192, 0, 2, i], FORM, form_body(&target, "WRONGPWD")).await;
+        let r = form(
+            &env.app,
+            [192, 0, 2, i],
+            FORM,
+            form_body(&target, "WRONGPWD"),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
     }
-    let r = form(&env.app, [198, 51, 100, 1], FORM, form_body(&target, &target_password)).await;
+    let r = form(
+        &env.app,
+        [198, 51, 100, 1],
+        FORM,
+        form_body(&target, &target_password),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     // The JSON API shares the limits: the same number is locked there too.
-    let r = env.lookup_from([198, 51, 100, 2], &target, &target_password).await;
+    let r = env
+        .lookup_from([198, 51, 100, 2], &target, &target_password)
+        .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
-    let outcomes: Vec<String> = env.state.db.audit_log().await.unwrap().into_iter().map(|r| r.3).collect();
+    let outcomes: Vec<String> = env
+        .state
+        .db
+        .audit_log()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.3)
+        .collect();
     assert!(outcomes.iter().any(|o| o == "rate_limited_client"));
     assert!(outcomes.iter().any(|o| o == "rate_limited_case"));
     // Still up, data intact.
@@ -1035,10 +1079,15 @@ fn case_line(case_ref: &str, dept: &str) -> String {
 }
 
 fn event_line(case_ref: &str, id: &str, kind: &str, at: &str) -> String {
-    json!({"type": "event", "case_ref": case_ref, "event_id": id, "kind": kind, "at": at}).to_string()
+    json!({"type": "event", "case_ref": case_ref, "event_id": id, "kind": kind, "at": at})
+        .to_string()
 }
 
-async fn run_import(env: &Env, text: &str, format: Format) -> (import::Summary, Vec<import::Receipt>) {
+async fn run_import(
+    env: &Env,
+    text: &str,
+    format: Format,
+) -> (import::Summary, Vec<import::Receipt>) {
     let mut receipts = Vec::new();
     let allowed = ["dept-a".to_owned()];
     let summary = import::import(
@@ -1059,7 +1108,10 @@ async fn run_import(env: &Env, text: &str, format: Format) -> (import::Summary, 
 }
 
 fn error_lines(s: &import::Summary) -> Vec<(u64, String)> {
-    s.errors.iter().map(|e| (e.line, e.error.field.clone())).collect()
+    s.errors
+        .iter()
+        .map(|e| (e.line, e.error.field.clone()))
+        .collect()
 }
 
 async fn bulk_import_is_per_line_and_idempotent(b: Backend) {
@@ -1099,14 +1151,20 @@ async fn bulk_import_is_per_line_and_idempotent(b: Backend) {
         "{:#?}",
         first.errors
     );
-    assert!(first.errors[0].error.message.contains("YYYY-MM-DD"), "{}", first.errors[0].error);
+    assert!(
+        first.errors[0].error.message.contains("YYYY-MM-DD"),
+        "{}",
+        first.errors[0].error
+    );
     assert!(import::summary_line(&first).starts_with(
         "Imported 4 line(s) (1 case(s), 3 event(s)), skipped 0 already imported, 7 error(s)"
     ));
     // The receipt opens the imported case, which has exactly its two events.
     assert_eq!(receipts.len(), 1);
     assert_eq!(receipts[0].case_ref, "W-1");
-    let r = env.lookup(&receipts[0].case_number, &receipts[0].password).await;
+    let r = env
+        .lookup(&receipts[0].case_number, &receipts[0].password)
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(r.json()["state"], "under_review");
     assert_eq!(r.json()["timeline"].as_array().unwrap().len(), 2);
@@ -1143,13 +1201,14 @@ async fn bulk_import_is_per_line_and_idempotent(b: Backend) {
         "{:#?}",
         csv1.errors
     );
-    let r = env.lookup(&receipts[0].case_number, &receipts[0].password).await;
+    let r = env
+        .lookup(&receipts[0].case_number, &receipts[0].password)
+        .await;
     assert_eq!(r.json()["timeline"][0]["note"], "窗口受理, 材料齐全");
     let (csv2, _) = run_import(&env, csv, Format::Csv).await;
     assert_eq!(csv2.imported(), 0);
     assert_eq!(csv2.duplicates, 2);
 }
-
 
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
