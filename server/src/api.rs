@@ -51,7 +51,20 @@ pub struct ApiState {
     /// The site's templates for the HTML pages (`/cases/`, `/stats/`);
     /// without them only the JSON API is served.
     pub pages: Option<Arc<dyn pages::Pages>>,
+    /// The statistics read every case: computed at most every
+    /// [`STATS_TTL`], so the public pages cannot be used to load the server.
+    pub stats_cache: Arc<tokio::sync::Mutex<Option<CachedStats>>>,
 }
+
+/// When computed, for which day, the figures.
+pub type CachedStats = (
+    std::time::Instant,
+    NaiveDate,
+    Arc<Vec<stats::DepartmentStats>>,
+);
+
+/// How long computed statistics are served before they are recomputed.
+pub const STATS_TTL: Duration = Duration::from_secs(10);
 
 /// Lookups a minute per client address and per case number.
 pub const DEFAULT_LOOKUPS_PER_MINUTE: usize = 10;
@@ -74,6 +87,7 @@ impl ApiState {
             )),
             trust_proxy: false,
             pages: None,
+            stats_cache: Default::default(),
         }
     }
 
@@ -466,14 +480,25 @@ fn apply_error(e: ApplyError) -> Response {
 
 pub(crate) async fn department_stats(
     st: &ApiState,
-) -> Result<Vec<stats::DepartmentStats>, Response> {
+) -> Result<Arc<Vec<stats::DepartmentStats>>, Response> {
+    let today = (st.today)();
+    // Held while computing: concurrent requests wait for one computation.
+    let mut cache = st.stats_cache.lock().await;
+    if let Some((at, day, s)) = cache.as_ref()
+        && *day == today
+        && at.elapsed() < STATS_TTL
+    {
+        return Ok(s.clone());
+    }
     let cases = st.db.all_cases().await.map_err(internal)?;
-    stats::compute(&st.calendar, &cases, (st.today)()).map_err(internal)
+    let computed = Arc::new(stats::compute(&st.calendar, &cases, today).map_err(internal)?);
+    *cache = Some((std::time::Instant::now(), today, computed.clone()));
+    Ok(computed)
 }
 
 async fn stats_json(State(st): State<ApiState>) -> Response {
     match department_stats(&st).await {
-        Ok(s) => Json(json!({ "as_of": (st.today)(), "departments": s })).into_response(),
+        Ok(s) => Json(json!({ "as_of": (st.today)(), "departments": &*s })).into_response(),
         Err(res) => res,
     }
 }

@@ -17,6 +17,7 @@
 use crate::secrets::{self, Secrets};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
+use futures_util::FutureExt;
 use portal_core::case::{CaseState, EventKind, transition};
 use portal_core::{DayUnit, Limit};
 use serde::Serialize;
@@ -24,6 +25,7 @@ use serde::de::DeserializeOwned;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyConnection, AnyPool, Executor};
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
@@ -508,7 +510,16 @@ async fn run_writer(mut conn: AnyConnection, mut rx: mpsc::Receiver<Job>) {
                         continue;
                     }
                 };
-                let (keep, done) = work(&mut conn).await;
+                // A panicking write is rolled back and its caller told it
+                // failed; the writer and the other writes carry on.
+                let (keep, done) = match AssertUnwindSafe(work(&mut conn)).catch_unwind().await {
+                    Ok(outcome) => outcome,
+                    Err(_) => {
+                        eprintln!("case database: a write panicked and was rolled back");
+                        let done: Done = Box::new(|| {});
+                        (false, done)
+                    }
+                };
                 if keep {
                     conn.execute("RELEASE job; SAVEPOINT job").await?;
                 } else {

@@ -152,7 +152,9 @@ pub fn serve_blocking(config: Config) -> Result<()> {
         }
         if config.demo {
             let seeded = demo::seed(&db, &secrets, (state.today)()).await?;
-            eprintln!("Demo cases seeded. Try these receipts on the case-status lookup:");
+            eprintln!(
+                "Demo cases seeded. Try these receipts on the case-status page (/cases/) or the lookup API:"
+            );
             for r in seeded
                 .receipts
                 .iter()

@@ -955,6 +955,10 @@ async fn form_lookup_renders_the_case_page(b: Backend) {
     assert_eq!(v["path"], "stats/");
     assert_eq!(v["data"]["stats"]["departments"][0]["department"], "dept-a");
     assert_eq!(v["data"]["stats"]["received"], 1);
+    // Computed at most every few seconds, however often it is asked for.
+    env.new_case("2025-03-04").await;
+    let again = get(&env.app, "/api/v1/stats").await.json();
+    assert_eq!(again["departments"][0]["received"], 1);
 }
 
 async fn form_survives_hostile_input(b: Backend) {
