@@ -163,3 +163,96 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+#[test]
+fn case_status_form_page_works_without_javascript() {
+    let html = page("cases/index.html");
+    assert!(
+        html.contains(
+            r#"<form id="case-lookup" class="case-lookup" method="post" action="/cases/">"#
+        ),
+        "{html}"
+    );
+    assert!(html.contains(r#"<label for="case-number">办件编号</label>"#));
+    assert!(html.contains(r#"<input id="case-number" name="case_number" type="text" value=""#));
+    assert!(html.contains(r#"<label for="case-password">查询密码</label>"#));
+    assert!(html.contains(r#"<input type="hidden" name="form" value="case-lookup">"#));
+    assert!(html.contains(r#"<section id="case-result""#));
+    assert!(html.contains(r#"<a href="/stats/">"#));
+    assert!(!html.contains("role=\"alert\""), "no error before a lookup");
+    // Every page links to it.
+    assert!(page("index.html").contains(r#"<a href="/cases/">办件查询</a>"#));
+}
+
+#[test]
+fn server_renders_case_and_stats_pages_with_the_site_template() {
+    use portal_server::pages::{PageRequest, Pages};
+    let pages = portal_build::pages::ServerPages::load(&fixture("valid")).unwrap();
+    let result = serde_json::json!({
+        "case_number": "2025483920174655X", "item_name": "居民身份证换领", "department_name": "区公安分局",
+        "received": "2025-03-03", "state": "paused", "state_label": "暂停计时（补正或特别程序）",
+        "promised_limit": {"days": 5, "unit": "working"}, "promised_limit_label": "5 个工作日",
+        "statutory_limit_label": "20 个工作日", "promised_due": "2025-03-12", "statutory_due": "2025-04-01",
+        "days_stopped": 2, "clock_stopped_now": true, "flag": "red", "flag_label": "已超过承诺期限（红牌警示）",
+        "delivery_label": "快递送达", "tracking_number": "********7890",
+        "timeline": [
+            {"date": "2025-03-03", "event": "accept", "label": "受理", "note": "<script>x</script>"},
+            {"date": "2025-03-05", "event": "request_correction", "label": "通知补正（暂停计时）", "note": ""}
+        ]
+    });
+    let html = pages
+        .render(PageRequest {
+            template: "cases.html",
+            path: "cases/",
+            title: "办件查询",
+            data: serde_json::json!({"lookup": {"case_number": "2025483920174655X", "result": result, "error": null, "retry_minutes": null}}),
+        })
+        .unwrap();
+    assert!(html.starts_with("<!doctype html>"));
+    assert_eq!(html.matches("<h1").count(), 1);
+    for needle in [
+        r#"value="2025483920174655X""#,
+        r#"<h2 id="case-result-heading">居民身份证换领</h2>"#,
+        r#"<p class="case-flag flag-red">已超过承诺期限（红牌警示）</p>"#,
+        r#"<time class="due" datetime="2025-03-12">2025-03-12</time>"#,
+        "2 个工作日",
+        "目前暂停计时中",
+        "********7890",
+        r#"<li class="event-request_correction"><time datetime="2025-03-05">2025-03-05</time> 通知补正（暂停计时）</li>"#,
+        "&lt;script&gt;",
+    ] {
+        assert!(html.contains(needle), "{needle} missing in\n{html}");
+    }
+    assert!(!html.contains("<script>x"), "notes are escaped");
+    let html = pages
+        .render(PageRequest {
+            template: "cases.html",
+            path: "cases/",
+            title: "办件查询",
+            data: serde_json::json!({"lookup": {"case_number": "", "result": null, "error": "rate_limited", "retry_minutes": 3}}),
+        })
+        .unwrap();
+    assert!(html.contains("查询过于频繁，请 3 分钟后再试。"), "{html}");
+    assert!(html.contains(r#"role="alert""#));
+    let html = pages
+        .render(PageRequest {
+            template: "stats.html",
+            path: "stats/",
+            title: "办件统计",
+            data: serde_json::json!({"stats": {"as_of": "2025-03-20", "received": 3, "completed": 1, "overdue_now": 0,
+                "departments": [{"department": "a", "department_name": "区公安分局", "received": 3, "refused": 0,
+                "completed": 1, "completion_rate": "33.3%", "on_time": 1, "on_time_rate": "100.0%", "early": 0,
+                "early_rate": "0.0%", "overdue_now": 0}]}}),
+        })
+        .unwrap();
+    assert!(
+        html.contains("<caption>各部门办件情况（截至 2025-03-20）</caption>"),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<th scope="row">区公安分局</th><td>3</td>"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"href="/api/v1/stats.csv""#));
+    assert!(!html.contains(r#"<a href="/cases/" aria-current="page">"#));
+}

@@ -15,6 +15,7 @@ pub mod load;
 pub mod locate;
 pub mod markdown;
 pub mod output;
+pub mod pages;
 pub mod relevance;
 pub mod search_index;
 pub mod site;

@@ -19,6 +19,7 @@ use std::process::ExitCode;
         portal build                 write the site to dist/\n  \
         portal serve                 serve dist/ and the case API on http://127.0.0.1:8080\n  \
         portal serve --demo          the same, with sample cases and two receipts to try\n  \
+        portal cases import cases.ndjson   bulk-import cases and events\n  \
         portal demo --items 10000 --out /tmp/big   make a synthetic catalog"
 )]
 struct Cli {
@@ -79,6 +80,16 @@ enum Command {
         /// address instead of the proxy's. Never set it without a proxy.
         #[arg(long)]
         trust_proxy: bool,
+        /// Case lookups allowed a minute per client address and per case number
+        /// (0 = no limit). Raise it only for load tests (bench/cases.sh): the limit
+        /// is what stops password guessing.
+        #[arg(long, default_value_t = portal_server::api::DEFAULT_LOOKUPS_PER_MINUTE, value_name = "N")]
+        lookups_per_minute: usize,
+    },
+    /// Case data: bulk import from the approval system.
+    Cases {
+        #[command(subcommand)]
+        command: CasesCommand,
     },
     /// Create an ingest token for the approval system, scoped to departments (printed once).
     Token {
@@ -142,6 +153,43 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum CasesCommand {
+    /// Import cases and events from NDJSON or CSV (the fields of the ingest API;
+    /// see the README, "Bulk import"). Each line is stored whole or not at all;
+    /// lines already imported are skipped, so a file can be imported again after
+    /// fixing the lines reported. Receipts of new cases go to a 0600 CSV file.
+    Import {
+        /// The file to import (`-` is not supported: errors name the file and line).
+        file: PathBuf,
+        /// `ndjson` (one JSON object a line) or `csv` (with a header line);
+        /// default: from the file name (.csv is CSV, anything else NDJSON).
+        #[arg(long, value_enum)]
+        format: Option<ImportFormat>,
+        /// The case database, as for `portal serve`.
+        #[arg(long, default_value = "sqlite://portal.sqlite")]
+        db: String,
+        /// The secret key file, as for `portal serve`.
+        #[arg(long, default_value = "portal-secret.key")]
+        secret_file: PathBuf,
+        /// Only these departments may be touched (repeat or separate with commas);
+        /// lines for others are reported as errors. Default: all departments.
+        #[arg(long = "department", value_name = "CODE")]
+        departments: Vec<String>,
+        /// Where to write the receipts (case number and query password) of new
+        /// cases, as CSV readable only by you. Never overwritten. Default:
+        /// FILE.receipts-YYYYMMDD-HHMMSS.csv beside the input.
+        #[arg(long, value_name = "FILE")]
+        receipts: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ImportFormat {
+    Ndjson,
+    Csv,
+}
+
 fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(code) => code,
@@ -195,8 +243,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
             content,
             demo,
             trust_proxy,
+            lookups_per_minute,
         } => {
             let calendar = load_calendar(&content)?;
+            let pages = match portal_build::pages::ServerPages::load(&content) {
+                Ok(p) => {
+                    Some(std::sync::Arc::new(p) as std::sync::Arc<dyn portal_server::pages::Pages>)
+                }
+                Err(e) => {
+                    eprintln!(
+                        "warning: {e:#}; serving without the case-status form (/cases/) and statistics page (/stats/)"
+                    );
+                    None
+                }
+            };
             portal_server::serve_blocking(portal_server::Config {
                 dist,
                 addr,
@@ -205,8 +265,39 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 calendar,
                 demo,
                 trust_proxy,
+                lookups_per_minute,
+                pages,
             })?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Cases {
+            command:
+                CasesCommand::Import {
+                    file,
+                    format,
+                    db,
+                    secret_file,
+                    departments,
+                    receipts,
+                },
+        } => {
+            use portal_server::import;
+            let summary = import::run_blocking(import::ImportConfig {
+                file,
+                format: format.map(|f| match f {
+                    ImportFormat::Ndjson => import::Format::Ndjson,
+                    ImportFormat::Csv => import::Format::Csv,
+                }),
+                db_url: db,
+                secret_file,
+                departments,
+                receipts,
+            })?;
+            Ok(if summary.errors.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Command::Token {
             db,

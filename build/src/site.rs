@@ -126,6 +126,7 @@ pub fn render(
     site.updates()?;
     site.search()?;
     site.not_found()?;
+    site.cases()?;
     console::step("Writing open data, sitemap and robots.txt");
     exports::write_all(&ctx, &staging, &site.env)?;
     let pages = site.pages.load(Ordering::Relaxed);
@@ -432,5 +433,17 @@ impl Site<'_> {
 
     fn not_found(&self) -> Result<()> {
         self.page("404.html", "404.html", "页面不存在", context! {})
+    }
+
+    /// The case-status form; the server answers it with the same template.
+    fn cases(&self) -> Result<()> {
+        use portal_server::pages;
+        let data = Value::from_serialize(pages::empty_lookup());
+        self.page(
+            pages::CASES_TEMPLATE,
+            pages::CASES_PATH,
+            pages::CASES_TITLE,
+            data,
+        )
     }
 }

@@ -32,6 +32,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("updates.html", include_str!("../templates/updates.html")),
     ("404.html", include_str!("../templates/404.html")),
+    ("cases.html", include_str!("../templates/cases.html")),
+    ("stats.html", include_str!("../templates/stats.html")),
     ("sitemap.xml", include_str!("../templates/sitemap.xml")),
     (
         "sitemap_index.xml",

@@ -131,3 +131,71 @@ fn serve_help_lists_the_case_options() {
         assert!(text.contains(word), "serve --help lacks {word}:\n{text}");
     }
 }
+
+#[test]
+fn cases_import_reports_lines_writes_private_receipts_and_reruns_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cases.ndjson");
+    std::fs::write(
+        &file,
+        [
+            r#"{"type":"case","case_ref":"W-1","item_code":"ga-001","item_name":"居民身份证换领","department":"dept-a","received":"2025-03-03","statutory_limit":{"days":20},"promised_limit":{"days":5},"delivery_method":"express"}"#,
+            r#"{"type":"event","case_ref":"W-1","event_id":"w1-a","kind":"accept","at":"2025-03-03"}"#,
+            r#"{"type":"event","case_ref":"W-1","event_id":"w1-b","kind":"approve","at":"03/04/2025"}"#,
+        ]
+        .join("\n"),
+    )
+    .unwrap();
+    let receipts = dir.path().join("receipts.csv");
+    let run = |receipts: &std::path::Path| {
+        Command::new(env!("CARGO_BIN_EXE_portal"))
+            .args(["cases", "import", "cases.ndjson", "--department", "dept-a"])
+            .arg("--receipts")
+            .arg(receipts)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let out = run(&receipts);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error: cases.ndjson:3: `at`: is not a valid date of the form YYYY-MM-DD"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "Imported 2 line(s) (1 case(s), 1 event(s)), skipped 0 already imported, 1 error(s)"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Wrote 1 receipt(s)"), "{stderr}");
+    assert!(out.stdout.is_empty(), "receipts never go to stdout");
+    let text = std::fs::read_to_string(&receipts).unwrap();
+    assert!(
+        text.starts_with("\u{feff}case_ref,case_number,password,"),
+        "{text}"
+    );
+    assert!(text.contains("W-1,2025"), "{text}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&receipts).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // The receipts file is never overwritten.
+    let out = run(&receipts);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("never overwritten"));
+    // Again with another receipts file: nothing new, no receipts file at all.
+    let second = dir.path().join("second.csv");
+    let out = run(&second);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "Imported 0 line(s) (0 case(s), 0 event(s)), skipped 2 already imported, 1 error(s)"
+        ),
+        "{stderr}"
+    );
+    assert!(!second.exists());
+}

@@ -7,10 +7,11 @@
 //!   approval system, with a bearer token scoped to departments.
 //! * `GET /api/v1/stats`, `GET /api/v1/stats.csv` — published figures.
 
-use crate::db::{ApplyError, Db, NewCase, NewEvent};
+use crate::db::{ApplyError, Created, Db};
+use crate::ingest::{self, CreateRequest, EventRequest, FieldError};
 use crate::ratelimit::RateLimiter;
 use crate::secrets::Secrets;
-use crate::{stats, status};
+use crate::{pages, stats, status};
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -18,9 +19,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use chrono::NaiveDate;
-use portal_core::case::EventKind;
+use portal_core::Calendar;
 use portal_core::receipt::is_valid_case_number;
-use portal_core::{Calendar, Limit};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::json;
@@ -48,7 +48,26 @@ pub struct ApiState {
     /// client is the last address the proxy appended to X-Forwarded-For.
     /// Off by default: without a proxy the header is the client's to forge.
     pub trust_proxy: bool,
+    /// The site's templates for the HTML pages (`/cases/`, `/stats/`);
+    /// without them only the JSON API is served.
+    pub pages: Option<Arc<dyn pages::Pages>>,
+    /// The statistics read every case: computed at most every
+    /// [`STATS_TTL`], so the public pages cannot be used to load the server.
+    pub stats_cache: Arc<tokio::sync::Mutex<Option<CachedStats>>>,
 }
+
+/// When computed, for which day, the figures.
+pub type CachedStats = (
+    std::time::Instant,
+    NaiveDate,
+    Arc<Vec<stats::DepartmentStats>>,
+);
+
+/// How long computed statistics are served before they are recomputed.
+pub const STATS_TTL: Duration = Duration::from_secs(10);
+
+/// Lookups a minute per client address and per case number.
+pub const DEFAULT_LOOKUPS_PER_MINUTE: usize = 10;
 
 impl ApiState {
     /// Default limits: 10 lookups a minute per client address and per case number.
@@ -58,10 +77,39 @@ impl ApiState {
             secrets,
             calendar: Arc::new(calendar),
             today: Arc::new(|| chrono::Local::now().date_naive()),
-            per_client: Arc::new(RateLimiter::new(10, Duration::from_secs(60))),
-            per_case: Arc::new(RateLimiter::new(10, Duration::from_secs(60))),
+            per_client: Arc::new(RateLimiter::new(
+                DEFAULT_LOOKUPS_PER_MINUTE,
+                Duration::from_secs(60),
+            )),
+            per_case: Arc::new(RateLimiter::new(
+                DEFAULT_LOOKUPS_PER_MINUTE,
+                Duration::from_secs(60),
+            )),
             trust_proxy: false,
+            pages: None,
+            stats_cache: Default::default(),
         }
+    }
+
+    /// Other lookup limits (per client and per case number, a minute);
+    /// 0 switches them off. Only for load tests: the limits are what stops
+    /// password guessing.
+    pub fn with_lookups_per_minute(mut self, per_minute: usize) -> ApiState {
+        let limiter = || {
+            Arc::new(if per_minute == 0 {
+                RateLimiter::unlimited()
+            } else {
+                RateLimiter::new(per_minute, Duration::from_secs(60))
+            })
+        };
+        self.per_client = limiter();
+        self.per_case = limiter();
+        self
+    }
+
+    pub fn with_pages(mut self, pages: Arc<dyn pages::Pages>) -> ApiState {
+        self.pages = Some(pages);
+        self
     }
 
     pub fn with_today(mut self, today: NaiveDate) -> ApiState {
@@ -113,7 +161,7 @@ fn internal(e: impl std::fmt::Display) -> Response {
 }
 
 fn too_many(wait: Duration) -> Response {
-    let minutes = wait.as_secs().div_ceil(60).max(1);
+    let minutes = wait_minutes(wait);
     let mut res = error(
         StatusCode::TOO_MANY_REQUESTS,
         &format!(
@@ -140,7 +188,7 @@ struct LookupRequest {
     password: String,
 }
 
-fn client_of(
+pub(crate) fn client_of(
     st: &ApiState,
     headers: &HeaderMap,
     info: Option<Extension<ConnectInfo<SocketAddr>>>,
@@ -161,45 +209,59 @@ fn client_of(
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
-async fn lookup(
-    State(st): State<ApiState>,
-    info: Option<Extension<ConnectInfo<SocketAddr>>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let client = client_of(&st, &headers, info);
-    let audit = |tried: String, outcome: &'static str| {
-        let db = st.db.clone();
-        let client = client.clone();
-        async move {
-            if let Err(e) = db.audit(&client, &tried, outcome).await {
-                eprintln!("cannot write the lookup audit log: {e:#}");
-            }
-        }
-    };
-    if let Err(wait) = st.per_client.check(&client) {
-        audit(String::new(), "rate_limited_client").await;
-        return too_many(wait);
+/// What a lookup came to: the JSON API and the HTML form answer the same
+/// thing in their own format.
+pub enum Lookup {
+    Found(Box<status::CaseStatus>),
+    /// Unknown number, wrong password or a malformed request: one answer.
+    NoMatch,
+    /// Over a limit; try again after this long.
+    TooMany(Duration),
+    /// The database failed; already logged.
+    Unavailable,
+}
+
+/// Minutes to wait, rounded up, at least one.
+pub fn wait_minutes(wait: Duration) -> u64 {
+    wait.as_secs().div_ceil(60).max(1)
+}
+
+pub(crate) async fn audit(st: &ApiState, client: &str, tried: &str, outcome: &str) {
+    if let Err(e) = st.db.audit(client, tried, outcome).await {
+        eprintln!("cannot write the lookup audit log: {e:#}");
     }
-    let Ok(req) = serde_json::from_slice::<LookupRequest>(&body) else {
-        audit(String::new(), "malformed").await;
-        return no_match();
+}
+
+/// The lookup both front doors share: the per-client limit, then the shape
+/// of the number, the per-case limit, the password; every try audited
+/// (never the password). `request` is `None` for a malformed request.
+pub async fn lookup_case(st: &ApiState, client: &str, request: Option<(&str, &str)>) -> Lookup {
+    if let Err(wait) = st.per_client.check(client) {
+        audit(st, client, "", "rate_limited_client").await;
+        return Lookup::TooMany(wait);
+    }
+    let Some((case_number, password)) = request else {
+        audit(st, client, "", "malformed").await;
+        return Lookup::NoMatch;
     };
     // Garbage never reaches the database.
-    if !is_valid_case_number(&req.case_number) {
-        audit(req.case_number, "malformed").await;
-        return no_match();
+    if !is_valid_case_number(case_number) {
+        audit(st, client, case_number, "malformed").await;
+        return Lookup::NoMatch;
     }
-    let number = req.case_number.trim().to_ascii_uppercase();
+    let number = case_number.trim().to_ascii_uppercase();
     if let Err(wait) = st.per_case.check(&number) {
-        audit(number, "rate_limited_case").await;
-        return too_many(wait);
+        audit(st, client, &number, "rate_limited_case").await;
+        return Lookup::TooMany(wait);
     }
     // Receipts print capitals; people type whatever.
-    let password = req.password.trim().to_ascii_uppercase();
+    let password = password.trim().to_ascii_uppercase();
     let case = match st.db.find_case(&number).await {
         Ok(c) => c,
-        Err(e) => return internal(e),
+        Err(e) => {
+            eprintln!("case API error: {e:#}");
+            return Lookup::Unavailable;
+        }
     };
     let matched = match &case {
         Some(c) => st
@@ -212,22 +274,47 @@ async fn lookup(
         }
     };
     let Some(case) = case.filter(|_| matched) else {
-        audit(number, "no_match").await;
-        return no_match();
+        audit(st, client, &number, "no_match").await;
+        return Lookup::NoMatch;
     };
-    let events = match st.db.events(case.id).await {
-        Ok(e) => e,
-        Err(e) => return internal(e),
-    };
-    let view = match status::case_status(&st.calendar, &case, &events, (st.today)()) {
+    let view = match st
+        .db
+        .events(case.id)
+        .await
+        .and_then(|events| status::case_status(&st.calendar, &case, &events, (st.today)()))
+    {
         Ok(v) => v,
-        Err(e) => return internal(e),
+        Err(e) => {
+            eprintln!("case API error: {e:#}");
+            return Lookup::Unavailable;
+        }
     };
-    audit(number, "ok").await;
-    let mut res = Json(view).into_response();
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
+    audit(st, client, &number, "ok").await;
+    Lookup::Found(Box::new(view))
+}
+
+async fn lookup(
+    State(st): State<ApiState>,
+    info: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let client = client_of(&st, &headers, info);
+    let req = serde_json::from_slice::<LookupRequest>(&body).ok();
+    let request = req
+        .as_ref()
+        .map(|r| (r.case_number.as_str(), r.password.as_str()));
+    match lookup_case(&st, &client, request).await {
+        Lookup::Found(view) => {
+            let mut res = Json(view).into_response();
+            res.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            res
+        }
+        Lookup::NoMatch => no_match(),
+        Lookup::TooMany(wait) => too_many(wait),
+        Lookup::Unavailable => internal("see above"),
+    }
 }
 
 /// The departments the bearer token may touch, or the error response.
@@ -278,28 +365,10 @@ fn parse_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, BadRequest> {
         .map_err(|e| BadRequest(format!("请求格式有误。The request body is not valid: {e}")))
 }
 
-fn check_len(field: &str, value: &str, max: usize) -> Result<(), BadRequest> {
-    if value.trim().is_empty() || value.chars().count() > max {
-        Err(BadRequest(format!(
-            "字段 {field} 为空或过长。The field {field} is empty or longer than {max} characters."
-        )))
-    } else {
-        Ok(())
+impl From<FieldError> for BadRequest {
+    fn from(e: FieldError) -> Self {
+        BadRequest(e.message)
     }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CreateRequest {
-    item_code: String,
-    item_name: String,
-    department: String,
-    #[serde(default)]
-    department_name: Option<String>,
-    received: NaiveDate,
-    statutory_limit: Limit,
-    promised_limit: Limit,
-    delivery_method: String,
 }
 
 async fn create_case(State(st): State<ApiState>, headers: HeaderMap, body: Bytes) -> Response {
@@ -311,66 +380,44 @@ async fn create_case(State(st): State<ApiState>, headers: HeaderMap, body: Bytes
         Ok(r) => r,
         Err(e) => return e.into_response(),
     };
-    for (field, value, max) in [
-        ("item_code", &req.item_code, 64),
-        ("item_name", &req.item_name, 200),
-        ("department", &req.department, 64),
-        ("delivery_method", &req.delivery_method, 64),
-    ] {
-        if let Err(e) = check_len(field, value, max) {
-            return e.into_response();
-        }
-    }
-    if !depts.contains(&req.department) {
-        return forbidden(&req.department);
-    }
-    if req.promised_limit.approx_calendar_days() > req.statutory_limit.approx_calendar_days() {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "承诺时限不能长于法定时限。The promised limit cannot be longer than the statutory limit.",
-        );
-    }
-    let new = NewCase {
-        item_code: req.item_code,
-        item_name: req.item_name,
-        department_name: req
-            .department_name
-            .unwrap_or_else(|| req.department.clone()),
-        department: req.department,
-        received: req.received,
-        statutory_limit: req.statutory_limit,
-        promised_limit: req.promised_limit,
-        delivery_method: req.delivery_method,
+    let new = match req.validate() {
+        Ok(n) => n,
+        Err(e) => return BadRequest::from(e).into_response(),
     };
-    match st.db.create_case(&st.secrets, &new).await {
-        Ok((case, password)) => {
-            let mut res = (
-                StatusCode::CREATED,
-                Json(json!({
-                    "case_number": case.case_number,
-                    "password": password,
-                    "state": "submitted",
-                })),
-            )
-                .into_response();
-            res.headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            res
-        }
-        Err(e) => internal(e),
+    if !depts.contains(&new.department) {
+        return forbidden(&new.department);
     }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EventRequest {
-    event_id: String,
-    kind: EventKind,
-    at: NaiveDate,
-    #[serde(default)]
-    note: String,
-    #[serde(default)]
-    tracking_number: Option<String>,
+    let (status, body) = match st.db.create_case(&st.secrets, &new).await {
+        Ok(Created::New(case, password)) => (
+            StatusCode::CREATED,
+            json!({
+                "case_number": case.case_number,
+                "password": password,
+                "state": "submitted",
+            }),
+        ),
+        // A retry of a create whose answer was lost: the same case, but the
+        // password exists only in the first answer.
+        Ok(Created::Existing(case)) if new.same_as(&case) => (
+            StatusCode::OK,
+            json!({
+                "case_number": case.case_number,
+                "state": case.state,
+                "already_created": true,
+            }),
+        ),
+        Ok(Created::Existing(_)) => {
+            return error(
+                StatusCode::CONFLICT,
+                "此 case_ref 已用于另一办件。This case_ref was already used for a different case.",
+            );
+        }
+        Err(e) => return internal(e),
+    };
+    let mut res = (status, Json(body)).into_response();
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
 }
 
 async fn add_event(
@@ -387,20 +434,10 @@ async fn add_event(
         Ok(r) => r,
         Err(e) => return e.into_response(),
     };
-    if let Err(e) = check_len("event_id", &req.event_id, 100) {
-        return e.into_response();
-    }
-    if req.note.chars().count() > 2000 {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "备注过长。The note is longer than 2000 characters.",
-        );
-    }
-    if let Some(t) = &req.tracking_number
-        && let Err(e) = check_len("tracking_number", t, 64)
-    {
-        return e.into_response();
-    }
+    let event = match req.validate() {
+        Ok(e) => e,
+        Err(e) => return BadRequest::from(e).into_response(),
+    };
     let unknown = || {
         error(
             StatusCode::NOT_FOUND,
@@ -419,38 +456,49 @@ async fn add_event(
     if !depts.contains(&case.department) {
         return forbidden(&case.department);
     }
-    let event = NewEvent {
-        event_id: req.event_id.clone(),
-        kind: req.kind,
-        at: req.at,
-        note: req.note,
-        tracking_number: req.tracking_number,
-    };
     match st.db.apply_event(&case, &event).await {
         Ok(state) => Json(json!({
             "case_number": number,
-            "event_id": req.event_id,
+            "event_id": event.event_id,
             "state": state,
             "state_label": state.label(),
         }))
         .into_response(),
-        Err(ApplyError::Conflict(msg)) => error(StatusCode::CONFLICT, &msg),
-        Err(ApplyError::EventIdReused) => error(
-            StatusCode::CONFLICT,
-            "此事件编号已用于另一事件。This event_id was already used for a different event.",
-        ),
-        Err(ApplyError::Other(e)) => internal(e),
+        Err(e) => apply_error(e),
     }
 }
 
-async fn department_stats(st: &ApiState) -> Result<Vec<stats::DepartmentStats>, Response> {
+fn apply_error(e: ApplyError) -> Response {
+    match e {
+        ApplyError::Conflict(msg) | ApplyError::OutOfOrder(msg) => {
+            error(StatusCode::CONFLICT, &msg)
+        }
+        ApplyError::EventIdReused => error(StatusCode::CONFLICT, ingest::EVENT_ID_REUSED),
+        ApplyError::Other(e) => internal(e),
+    }
+}
+
+pub(crate) async fn department_stats(
+    st: &ApiState,
+) -> Result<Arc<Vec<stats::DepartmentStats>>, Response> {
+    let today = (st.today)();
+    // Held while computing: concurrent requests wait for one computation.
+    let mut cache = st.stats_cache.lock().await;
+    if let Some((at, day, s)) = cache.as_ref()
+        && *day == today
+        && at.elapsed() < STATS_TTL
+    {
+        return Ok(s.clone());
+    }
     let cases = st.db.all_cases().await.map_err(internal)?;
-    stats::compute(&st.calendar, &cases, (st.today)()).map_err(internal)
+    let computed = Arc::new(stats::compute(&st.calendar, &cases, today).map_err(internal)?);
+    *cache = Some((std::time::Instant::now(), today, computed.clone()));
+    Ok(computed)
 }
 
 async fn stats_json(State(st): State<ApiState>) -> Response {
     match department_stats(&st).await {
-        Ok(s) => Json(json!({ "as_of": (st.today)(), "departments": s })).into_response(),
+        Ok(s) => Json(json!({ "as_of": (st.today)(), "departments": &*s })).into_response(),
         Err(res) => res,
     }
 }

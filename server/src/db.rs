@@ -2,29 +2,67 @@
 //! path, sqlx's `Any` driver with portable SQL. Ids are generated here,
 //! dates are `YYYY-MM-DD` text, timestamps RFC 3339 text, enums their
 //! snake_case names, so the same queries run unchanged on both.
+//!
+//! Durability: an answer of success means the write is on disk. SQLite runs
+//! in WAL mode with `synchronous = FULL`, so every commit is fsynced. One
+//! fsync per event would cap ingest at a few hundred events a second, so on
+//! SQLite every write goes through one writer task that commits whatever is
+//! queued in one transaction (group commit), each write inside its own
+//! savepoint: a failing write rolls back alone, and nobody hears "done"
+//! before the commit that holds their write has returned. SQLite has a
+//! single writer anyway; this way writers never wait on each other's locks.
+//! PostgreSQL runs each write in its own transaction (it groups WAL flushes
+//! of concurrent commits itself).
 
 use crate::secrets::{self, Secrets};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
+use futures_util::FutureExt;
 use portal_core::case::{CaseState, EventKind, transition};
 use portal_core::{DayUnit, Limit};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyConnection, AnyPool, Executor};
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
 use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Called once the batch holding the write has committed.
+type Done = Box<dyn FnOnce() + Send>;
+/// One write: runs on the writer's connection inside a savepoint and says
+/// whether to keep its changes.
+type Work = Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, (bool, Done)> + Send>;
+
+/// What the writer is asked to do.
+enum Job {
+    Work(Work),
+    /// A lookup audit row: nobody waits for it, and all those queued are
+    /// written with one statement.
+    Audit([String; 4], i64),
+}
+
+/// At most this many writes share one commit.
+const MAX_BATCH: usize = 512;
 
 #[derive(Clone)]
 pub struct Db {
     pool: AnyPool,
+    /// SQLite only: the group-commit writer.
+    writer: Option<mpsc::Sender<Job>>,
 }
 
 /// One stored case, as the API needs it. No applicant data.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CaseRow {
     pub id: i64,
+    pub case_ref: Option<String>,
     pub case_number: String,
     pub password_hash: String,
     pub item_code: String,
@@ -57,6 +95,8 @@ pub struct EventRow {
 /// What the approval system sends to open a case.
 #[derive(Debug, Clone)]
 pub struct NewCase {
+    /// The approval system's own reference; makes creation idempotent.
+    pub case_ref: Option<String>,
     pub item_code: String,
     pub item_name: String,
     pub department: String,
@@ -67,6 +107,7 @@ pub struct NewCase {
     pub delivery_method: String,
 }
 
+#[derive(Debug, Clone)]
 pub struct NewEvent {
     pub event_id: String,
     pub kind: EventKind,
@@ -77,8 +118,10 @@ pub struct NewEvent {
 
 #[derive(Debug)]
 pub enum ApplyError {
-    /// The event is impossible in the case's current state, or out of order.
+    /// The event is impossible in the case's current state.
     Conflict(String),
+    /// The event is dated before the case was received or before its last event.
+    OutOfOrder(String),
     /// The event id was already used for a different event.
     EventIdReused,
     Other(anyhow::Error),
@@ -96,7 +139,26 @@ impl From<sqlx::Error> for ApplyError {
     }
 }
 
-const CASE_COLUMNS: &str = "id, case_number, password_hash, item_code, item_name, department, \
+/// What [`Db::create_case`] did.
+#[derive(Debug)]
+pub enum Created {
+    /// A new case and its receipt password (shown once, stored hashed).
+    New(CaseRow, String),
+    /// A case with this `case_ref` already existed; nothing was written.
+    Existing(CaseRow),
+}
+
+impl NewCase {
+    /// Whether an existing case with the same `case_ref` is this case (and
+    /// not a different one that reuses the reference by mistake).
+    pub fn same_as(&self, row: &CaseRow) -> bool {
+        row.item_code == self.item_code
+            && row.department == self.department
+            && row.received == date_text(self.received)
+    }
+}
+
+const CASE_COLUMNS: &str = "id, case_ref, case_number, password_hash, item_code, item_name, department, \
     department_name, received, accepted, decided, state, statutory_days, statutory_unit, \
     promised_days, promised_unit, delivery_method, tracking_number";
 
@@ -114,7 +176,8 @@ impl Db {
             url.to_owned()
         };
         let pool = AnyPoolOptions::new()
-            .max_connections(if is_sqlite { 4 } else { 10 })
+            // SQLite: readers (one more is taken out for the writer).
+            .max_connections(if is_sqlite { 5 } else { 10 })
             .acquire_timeout(Duration::from_secs(10))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
@@ -122,6 +185,8 @@ impl Db {
                         // Writers wait for each other instead of failing at once.
                         conn.execute("PRAGMA busy_timeout = 5000").await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
+                        // Every commit reaches the disk before it is acknowledged.
+                        conn.execute("PRAGMA synchronous = FULL").await?;
                     }
                     Ok(())
                 })
@@ -137,7 +202,64 @@ impl Db {
             .run(&pool)
             .await
             .context("cannot apply the database migrations")?;
-        Ok(Db { pool })
+        let writer = if is_sqlite {
+            let mut conn = pool.acquire().await?.detach();
+            // Checkpoints copy the WAL into the database file and fsync it:
+            // a background task does that, so commits never wait for it.
+            conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
+            let (tx, rx) = mpsc::channel::<Job>(4 * MAX_BATCH);
+            tokio::spawn(run_writer(conn, rx));
+            tokio::spawn(run_checkpoints(pool.clone(), tx.downgrade()));
+            Some(tx)
+        } else {
+            None
+        };
+        Ok(Db { pool, writer })
+    }
+
+    /// Runs `f` as one atomic write and returns its value once committed.
+    /// `f` answers `(keep, value)`: with `keep` false its changes are
+    /// rolled back (but `value` is still returned).
+    pub async fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, (bool, T)> + Send + 'static,
+    {
+        match &self.writer {
+            Some(writer) => {
+                let (tx, rx) = oneshot::channel();
+                let job = Job::Work(Box::new(move |conn| {
+                    Box::pin(async move {
+                        let (keep, value) = f(conn).await;
+                        let done: Done = Box::new(move || {
+                            let _ = tx.send(value);
+                        });
+                        (keep, done)
+                    })
+                }));
+                writer
+                    .send(job)
+                    .await
+                    .map_err(|_| anyhow::anyhow!("the database writer has stopped"))?;
+                rx.await
+                    .map_err(|_| anyhow::anyhow!("the database could not commit the write"))
+            }
+            None => {
+                let mut tx = self.pool.begin().await?;
+                let (keep, value) = f(&mut tx).await;
+                if keep {
+                    tx.commit().await?;
+                } else {
+                    tx.rollback().await?;
+                }
+                Ok(value)
+            }
+        }
+    }
+
+    /// Waits until every write queued so far is committed.
+    pub async fn flush(&self) -> Result<()> {
+        self.write(|_| Box::pin(async { (true, ()) })).await
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -145,8 +267,9 @@ impl Db {
     }
 
     /// Stores a new case; returns it with its receipt password (shown once,
-    /// stored only as a keyed hash).
-    pub async fn create_case(&self, secrets: &Secrets, new: &NewCase) -> Result<(CaseRow, String)> {
+    /// stored only as a keyed hash). With a `case_ref` that is already
+    /// stored, returns that case instead and writes nothing.
+    pub async fn create_case(&self, secrets: &Secrets, new: &NewCase) -> Result<Created> {
         use chrono::Datelike;
         for _ in 0..5 {
             let number =
@@ -158,43 +281,33 @@ impl Db {
                 }
             };
             let id = secrets::random_id()?;
-            let result = sqlx::query(
-                "INSERT INTO cases (id, case_number, password_hash, item_code, item_name, department, \
-                 department_name, received, accepted, decided, state, statutory_days, statutory_unit, \
-                 promised_days, promised_unit, delivery_method, tracking_number, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL, $9, $10, $11, $12, $13, $14, NULL, $15)",
-            )
-            .bind(id)
-            .bind(&number)
-            .bind(secrets.password_hash(&number, &password))
-            .bind(&new.item_code)
-            .bind(&new.item_name)
-            .bind(&new.department)
-            .bind(&new.department_name)
-            .bind(date_text(new.received))
-            .bind(to_text(&CaseState::Submitted))
-            .bind(new.statutory_limit.days as i64)
-            .bind(to_text(&new.statutory_limit.unit))
-            .bind(new.promised_limit.days as i64)
-            .bind(to_text(&new.promised_limit.unit))
-            .bind(&new.delivery_method)
-            .bind(now_text())
-            .execute(&self.pool)
-            .await;
-            match result {
-                Ok(_) => {
-                    let row = self
-                        .find_case(&number)
-                        .await?
-                        .context("the new case vanished")?;
-                    return Ok((row, password));
-                }
-                // A case-number or id collision: draw again.
-                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => continue,
-                Err(e) => return Err(e.into()),
+            let hash = secrets.password_hash(&number, &password);
+            let new = new.clone();
+            let outcome = self
+                .write(move |conn| {
+                    Box::pin(async move {
+                        let r = insert_case(conn, id, &number, &hash, &new).await;
+                        (matches!(r, Ok(Insert::Inserted(_))), r)
+                    })
+                })
+                .await??;
+            match outcome {
+                Insert::Inserted(row) => return Ok(Created::New(*row, password)),
+                Insert::Existing(row) => return Ok(Created::Existing(*row)),
+                // A case-number, id or case_ref collision: go round again
+                // (a racing twin with the same case_ref is found next time).
+                Insert::Collision => continue,
             }
         }
         anyhow::bail!("could not draw a free case number")
+    }
+
+    pub async fn find_case_by_ref(&self, case_ref: &str) -> Result<Option<CaseRow>> {
+        let sql = format!("SELECT {CASE_COLUMNS} FROM cases WHERE case_ref = $1");
+        Ok(sqlx::query_as::<_, CaseRow>(&sql)
+            .bind(case_ref)
+            .fetch_optional(&self.pool)
+            .await?)
     }
 
     pub async fn find_case(&self, case_number: &str) -> Result<Option<CaseRow>> {
@@ -243,6 +356,16 @@ impl Db {
         case: &CaseRow,
         event: &NewEvent,
     ) -> Result<CaseState, ApplyError> {
+        Ok(self.apply_event_replayed(case, event).await?.0)
+    }
+
+    /// [`Db::apply_event`], also saying whether the event was a replay of
+    /// one already stored (then nothing changed).
+    pub async fn apply_event_replayed(
+        &self,
+        case: &CaseRow,
+        event: &NewEvent,
+    ) -> Result<(CaseState, bool), ApplyError> {
         let mut last_err = None;
         // Concurrent writers (or a retry racing its original) lose on the
         // unique event id or the state check; go round again and answer
@@ -251,125 +374,26 @@ impl Db {
             if attempt > 0 {
                 tokio::time::sleep(Duration::from_millis(20 * attempt)).await;
             }
-            match self.try_apply(case.id, event).await {
-                Ok(Some(state)) => return Ok(state),
-                Ok(None) => continue,
-                Err(ApplyError::Other(e)) => last_err = Some(e),
-                Err(e) => return Err(e),
+            let case_id = case.id;
+            let event = event.clone();
+            let result = self
+                .write(move |conn| {
+                    Box::pin(async move {
+                        let r = apply_on(conn, case_id, &event).await;
+                        (matches!(r, Ok(Some(_))), r)
+                    })
+                })
+                .await;
+            match result {
+                Ok(Ok(Some(outcome))) => return Ok(outcome),
+                Ok(Ok(None)) => continue,
+                Ok(Err(ApplyError::Other(e))) | Err(e) => last_err = Some(e),
+                Ok(Err(e)) => return Err(e),
             }
         }
         Err(ApplyError::Other(last_err.unwrap_or_else(|| {
             anyhow::anyhow!("the case kept changing under us")
         })))
-    }
-
-    /// `Ok(None)`: lost a race, try again.
-    async fn try_apply(
-        &self,
-        case_id: i64,
-        event: &NewEvent,
-    ) -> Result<Option<CaseState>, ApplyError> {
-        let mut tx = self.pool.begin().await?;
-        // The case first, then the event id: under PostgreSQL's READ
-        // COMMITTED each statement sees newer data, so if this read already
-        // shows a racing twin's state change, the lookup below sees its event
-        // too and answers as a replay rather than a false conflict.
-        let row: Option<(String, String, i64)> = sqlx::query_as(
-            "SELECT c.state, c.received, (SELECT COUNT(*) FROM events e WHERE e.case_id = c.id) \
-             FROM cases c WHERE c.id = $1",
-        )
-        .bind(case_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some((state_text, received, count)) = row else {
-            return Err(ApplyError::Other(anyhow::anyhow!("case {case_id} is gone")));
-        };
-        let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE event_id = $1");
-        let existing = sqlx::query_as::<_, EventRow>(&sql)
-            .bind(&event.event_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if let Some(prev) = existing {
-            tx.rollback().await?;
-            let same = prev.case_id == case_id
-                && prev.kind == to_text(&event.kind)
-                && prev.at == date_text(event.at);
-            return if same {
-                Ok(Some(from_text(&prev.state_after)?))
-            } else {
-                Err(ApplyError::EventIdReused)
-            };
-        }
-        let from: CaseState = from_text(&state_text)?;
-        let to = transition(from, event.kind).map_err(|e| {
-            ApplyError::Conflict(format!(
-                "该办件当前状态为“{}”，不能执行此操作。{e}.",
-                from.label()
-            ))
-        })?;
-        let at = date_text(event.at);
-        if at < received {
-            return Err(ApplyError::Conflict(format!(
-                "事件日期早于收件日期 {received}。The event date is before the case was received ({received})."
-            )));
-        }
-        let last_at: Option<(String,)> =
-            sqlx::query_as("SELECT at FROM events WHERE case_id = $1 ORDER BY seq DESC LIMIT 1")
-                .bind(case_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if let Some((last,)) = last_at
-            && at < last
-        {
-            return Err(ApplyError::Conflict(format!(
-                "事件日期早于上一事件 {last}，请按顺序报送。Events must arrive in date order; the last one was on {last}."
-            )));
-        }
-        let inserted = sqlx::query(
-            "INSERT INTO events (id, event_id, case_id, seq, kind, at, note, state_after, recorded_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(secrets::random_id()?)
-        .bind(&event.event_id)
-        .bind(case_id)
-        .bind(count + 1)
-        .bind(to_text(&event.kind))
-        .bind(&at)
-        .bind(&event.note)
-        .bind(to_text(&to))
-        .bind(now_text())
-        .execute(&mut *tx)
-        .await;
-        match inserted {
-            Ok(_) => {}
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(None),
-            Err(e) => return Err(e.into()),
-        }
-        let accepted = (event.kind == EventKind::Accept).then(|| at.clone());
-        let decided = matches!(
-            event.kind,
-            EventKind::Approve | EventKind::Deny | EventKind::Refuse
-        )
-        .then(|| at.clone());
-        let updated = sqlx::query(
-            "UPDATE cases SET state = $1, accepted = COALESCE($2, accepted), \
-             decided = COALESCE($3, decided), tracking_number = COALESCE($4, tracking_number) \
-             WHERE id = $5 AND state = $6",
-        )
-        .bind(to_text(&to))
-        .bind(accepted)
-        .bind(decided)
-        .bind(event.tracking_number.clone())
-        .bind(case_id)
-        .bind(&state_text)
-        .execute(&mut *tx)
-        .await?;
-        if updated.rows_affected() != 1 {
-            tx.rollback().await?;
-            return Ok(None);
-        }
-        tx.commit().await?;
-        Ok(Some(to))
     }
 
     /// Stores a new ingest token for `departments`; returns the token (shown
@@ -381,15 +405,26 @@ impl Db {
         label: &str,
     ) -> Result<String> {
         let token = secrets::new_token()?;
-        sqlx::query(
-            "INSERT INTO ingest_tokens (token_hash, departments, label, created_at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(secrets.token_hash(&token))
-        .bind(departments.join(","))
-        .bind(label)
-        .bind(now_text())
-        .execute(&self.pool)
-        .await?;
+        let (hash, departments, label) = (
+            secrets.token_hash(&token),
+            departments.join(","),
+            label.to_owned(),
+        );
+        self.write(move |conn| {
+            Box::pin(async move {
+                let r = sqlx::query(
+                    "INSERT INTO ingest_tokens (token_hash, departments, label, created_at) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(hash)
+                .bind(departments)
+                .bind(label)
+                .bind(now_text())
+                .execute(&mut *conn)
+                .await;
+                (r.is_ok(), r)
+            })
+        })
+        .await??;
         Ok(token)
     }
 
@@ -412,15 +447,29 @@ impl Db {
         }))
     }
 
-    /// Records one lookup attempt. Never the password.
+    /// Records one lookup attempt. Never the password. On SQLite it is
+    /// queued and committed with the next batch (the lookup does not wait
+    /// for the disk); a crash can lose the last few milliseconds of it.
     pub async fn audit(&self, client: &str, case_number_tried: &str, outcome: &str) -> Result<()> {
         // Bound so garbage cannot bloat the log.
         let tried: String = case_number_tried.chars().take(40).collect();
+        let (id, at, client, outcome) = (
+            secrets::random_id()?,
+            now_text(),
+            client.to_owned(),
+            outcome.to_owned(),
+        );
+        if let Some(writer) = &self.writer {
+            return writer
+                .send(Job::Audit([at, client, tried, outcome], id))
+                .await
+                .map_err(|_| anyhow::anyhow!("the database writer has stopped"));
+        }
         sqlx::query(
             "INSERT INTO lookup_audit (id, at, client, case_number_tried, outcome) VALUES ($1, $2, $3, $4, $5)",
         )
-        .bind(secrets::random_id()?)
-        .bind(now_text())
+        .bind(id)
+        .bind(at)
         .bind(client)
         .bind(tried)
         .bind(outcome)
@@ -431,12 +480,322 @@ impl Db {
 
     /// The audit log, newest last: (time, client, case number tried, outcome).
     pub async fn audit_log(&self) -> Result<Vec<(String, String, String, String)>> {
+        self.flush().await?;
         Ok(sqlx::query_as(
             "SELECT at, client, case_number_tried, outcome FROM lookup_audit ORDER BY at, id",
         )
         .fetch_all(&self.pool)
         .await?)
     }
+}
+
+/// The writer task: takes whatever writes are queued (at most
+/// [`MAX_BATCH`]), runs each in a savepoint of one transaction, commits once
+/// and only then tells each caller. If the batch cannot commit, nobody is
+/// told "done": the callers see an error and may retry.
+async fn run_writer(mut conn: AnyConnection, mut rx: mpsc::Receiver<Job>) {
+    let mut jobs = Vec::with_capacity(MAX_BATCH);
+    while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+        let mut dones = Vec::with_capacity(jobs.len());
+        // Each job in its own savepoint; the statements between two jobs
+        // go in one round trip to the SQLite thread.
+        let result: Result<(), sqlx::Error> = async {
+            conn.execute("BEGIN IMMEDIATE; SAVEPOINT job").await?;
+            let mut audits = Vec::new();
+            for job in jobs.drain(..) {
+                let work = match job {
+                    Job::Work(w) => w,
+                    Job::Audit(row, id) => {
+                        audits.push((row, id));
+                        continue;
+                    }
+                };
+                // A panicking write is rolled back and its caller told it
+                // failed; the writer and the other writes carry on.
+                let (keep, done) = match AssertUnwindSafe(work(&mut conn)).catch_unwind().await {
+                    Ok(outcome) => outcome,
+                    Err(_) => {
+                        eprintln!("case database: a write panicked and was rolled back");
+                        let done: Done = Box::new(|| {});
+                        (false, done)
+                    }
+                };
+                if keep {
+                    conn.execute("RELEASE job; SAVEPOINT job").await?;
+                } else {
+                    conn.execute("ROLLBACK TO job; RELEASE job; SAVEPOINT job")
+                        .await?;
+                }
+                dones.push(done);
+            }
+            for chunk in audits.chunks(100) {
+                if let Err(e) = insert_audits(&mut conn, chunk).await {
+                    eprintln!("cannot write the lookup audit log: {e}");
+                    conn.execute("ROLLBACK TO job; RELEASE job; SAVEPOINT job")
+                        .await?;
+                } else {
+                    conn.execute("RELEASE job; SAVEPOINT job").await?;
+                }
+            }
+            conn.execute("RELEASE job; COMMIT").await?;
+            Ok(())
+        }
+        .await;
+        match result {
+            Ok(()) => dones.into_iter().for_each(|done| done()),
+            Err(e) => {
+                eprintln!("case database: a batch of writes failed and was rolled back: {e}");
+                jobs.clear();
+                let _ = conn.execute("ROLLBACK").await;
+                // `dones` is dropped: every waiting caller gets an error.
+            }
+        }
+    }
+}
+
+/// Many audit rows in one statement.
+async fn insert_audits(
+    conn: &mut AnyConnection,
+    rows: &[([String; 4], i64)],
+) -> Result<(), sqlx::Error> {
+    let mut sql = String::from(
+        "INSERT INTO lookup_audit (id, at, client, case_number_tried, outcome) VALUES ",
+    );
+    for i in 0..rows.len() {
+        let p = i * 5;
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!(
+            "(${}, ${}, ${}, ${}, ${})",
+            p + 1,
+            p + 2,
+            p + 3,
+            p + 4,
+            p + 5
+        ));
+    }
+    // Not cached: the statement differs with the number of rows.
+    let mut q = sqlx::query(&sql).persistent(false);
+    for ([at, client, tried, outcome], id) in rows {
+        q = q.bind(*id).bind(at).bind(client).bind(tried).bind(outcome);
+    }
+    q.execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Copies the WAL into the database file every second, beside the writer
+/// (a PASSIVE checkpoint never blocks it), until the database is closed.
+async fn run_checkpoints(pool: AnyPool, writer: mpsc::WeakSender<Job>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if writer.upgrade().is_none() || pool.is_closed() {
+            return;
+        }
+        if let Err(e) = pool.execute("PRAGMA wal_checkpoint(PASSIVE)").await {
+            eprintln!("case database: checkpoint failed (will retry): {e}");
+        }
+    }
+}
+
+/// What one attempt to insert a case did.
+#[derive(Debug)]
+pub enum Insert {
+    Inserted(Box<CaseRow>),
+    /// A case with this `case_ref` exists already.
+    Existing(Box<CaseRow>),
+    /// The drawn number or id (or a racing `case_ref`) is taken.
+    Collision,
+}
+
+/// Inserts a case inside the caller's transaction.
+pub async fn insert_case(
+    conn: &mut AnyConnection,
+    id: i64,
+    number: &str,
+    password_hash: &str,
+    new: &NewCase,
+) -> Result<Insert> {
+    if let Some(r) = &new.case_ref {
+        let sql = format!("SELECT {CASE_COLUMNS} FROM cases WHERE case_ref = $1");
+        if let Some(row) = sqlx::query_as::<_, CaseRow>(&sql)
+            .bind(r)
+            .fetch_optional(&mut *conn)
+            .await?
+        {
+            return Ok(Insert::Existing(Box::new(row)));
+        }
+    }
+    let result = sqlx::query(
+        "INSERT INTO cases (id, case_ref, case_number, password_hash, item_code, item_name, department, \
+         department_name, received, accepted, decided, state, statutory_days, statutory_unit, \
+         promised_days, promised_unit, delivery_method, tracking_number, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, NULL, $10, $11, $12, $13, $14, $15, NULL, $16)",
+    )
+    .bind(id)
+    .bind(new.case_ref.clone())
+    .bind(number)
+    .bind(password_hash)
+    .bind(&new.item_code)
+    .bind(&new.item_name)
+    .bind(&new.department)
+    .bind(&new.department_name)
+    .bind(date_text(new.received))
+    .bind(to_text(&CaseState::Submitted))
+    .bind(new.statutory_limit.days as i64)
+    .bind(to_text(&new.statutory_limit.unit))
+    .bind(new.promised_limit.days as i64)
+    .bind(to_text(&new.promised_limit.unit))
+    .bind(&new.delivery_method)
+    .bind(now_text())
+    .execute(&mut *conn)
+    .await;
+    match result {
+        Ok(_) => {}
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(Insert::Collision),
+        Err(e) => return Err(e.into()),
+    }
+    Ok(Insert::Inserted(Box::new(CaseRow {
+        id,
+        case_ref: new.case_ref.clone(),
+        case_number: number.to_owned(),
+        password_hash: password_hash.to_owned(),
+        item_code: new.item_code.clone(),
+        item_name: new.item_name.clone(),
+        department: new.department.clone(),
+        department_name: new.department_name.clone(),
+        received: date_text(new.received),
+        accepted: None,
+        decided: None,
+        state: to_text(&CaseState::Submitted),
+        statutory_days: new.statutory_limit.days as i64,
+        statutory_unit: to_text(&new.statutory_limit.unit),
+        promised_days: new.promised_limit.days as i64,
+        promised_unit: to_text(&new.promised_limit.unit),
+        delivery_method: new.delivery_method.clone(),
+        tracking_number: None,
+    })))
+}
+
+/// The case's state, received date, event count and last event date, and
+/// the stored event with the new event's id, if any.
+type CaseAndEvent = (
+    String,
+    String,
+    i64,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// Applies one event inside the caller's transaction: the state machine,
+/// date order and idempotency by event id. `Ok(None)`: lost a race, roll
+/// back and try again. Keep the changes only on `Ok(Some(_))`, which says
+/// the state after the event and whether it was a replay (stored before).
+pub async fn apply_on(
+    conn: &mut AnyConnection,
+    case_id: i64,
+    event: &NewEvent,
+) -> Result<Option<(CaseState, bool)>, ApplyError> {
+    // One statement, so one snapshot: under PostgreSQL's READ COMMITTED a
+    // racing twin's event is either wholly visible (its event row and the
+    // case state it set) or not at all, and a replay is never mistaken for
+    // a conflict. One round trip also keeps the SQLite writer quick.
+    let row: Option<CaseAndEvent> = sqlx::query_as(
+        "SELECT c.state, c.received, \
+         (SELECT COUNT(*) FROM events e WHERE e.case_id = c.id), \
+         (SELECT e.at FROM events e WHERE e.case_id = c.id ORDER BY e.seq DESC LIMIT 1), \
+         x.case_id, x.kind, x.at, x.state_after \
+         FROM cases c LEFT JOIN events x ON x.event_id = $2 WHERE c.id = $1",
+    )
+    .bind(case_id)
+    .bind(&event.event_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((state_text, received, count, last_at, prev_case, prev_kind, prev_at, prev_state)) =
+        row
+    else {
+        return Err(ApplyError::Other(anyhow::anyhow!("case {case_id} is gone")));
+    };
+    if let (Some(prev_case), Some(prev_kind), Some(prev_at), Some(prev_state)) =
+        (prev_case, prev_kind, prev_at, prev_state)
+    {
+        let same = prev_case == case_id
+            && prev_kind == to_text(&event.kind)
+            && prev_at == date_text(event.at);
+        return if same {
+            Ok(Some((from_text(&prev_state)?, true)))
+        } else {
+            Err(ApplyError::EventIdReused)
+        };
+    }
+    let from: CaseState = from_text(&state_text)?;
+    let to = transition(from, event.kind).map_err(|e| {
+        ApplyError::Conflict(format!(
+            "该办件当前状态为“{}”，不能执行此操作。{e}.",
+            from.label()
+        ))
+    })?;
+    let at = date_text(event.at);
+    if at < received {
+        return Err(ApplyError::OutOfOrder(format!(
+            "事件日期早于收件日期 {received}。The event date is before the case was received ({received})."
+        )));
+    }
+    if let Some(last) = last_at
+        && at < last
+    {
+        return Err(ApplyError::OutOfOrder(format!(
+            "事件日期早于上一事件 {last}，请按顺序报送。Events must arrive in date order; the last one was on {last}."
+        )));
+    }
+    let inserted = sqlx::query(
+        "INSERT INTO events (id, event_id, case_id, seq, kind, at, note, state_after, recorded_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(secrets::random_id()?)
+    .bind(&event.event_id)
+    .bind(case_id)
+    .bind(count + 1)
+    .bind(to_text(&event.kind))
+    .bind(&at)
+    .bind(&event.note)
+    .bind(to_text(&to))
+    .bind(now_text())
+    .execute(&mut *conn)
+    .await;
+    match inserted {
+        Ok(_) => {}
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(None),
+        Err(e) => return Err(e.into()),
+    }
+    let accepted = (event.kind == EventKind::Accept).then(|| at.clone());
+    let decided = matches!(
+        event.kind,
+        EventKind::Approve | EventKind::Deny | EventKind::Refuse
+    )
+    .then(|| at.clone());
+    let updated = sqlx::query(
+        "UPDATE cases SET state = $1, accepted = COALESCE($2, accepted), \
+         decided = COALESCE($3, decided), tracking_number = COALESCE($4, tracking_number) \
+         WHERE id = $5 AND state = $6",
+    )
+    .bind(to_text(&to))
+    .bind(accepted)
+    .bind(decided)
+    .bind(event.tracking_number.clone())
+    .bind(case_id)
+    .bind(&state_text)
+    .execute(&mut *conn)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Ok(None);
+    }
+    Ok(Some((to, false)))
 }
 
 impl CaseRow {

@@ -1,7 +1,7 @@
 //! `portal serve --demo`: sample cases in every state, so the lookup can be
 //! tried at once. Prints two receipts and an ingest token.
 
-use crate::db::{Db, NewCase, NewEvent};
+use crate::db::{Created, Db, NewCase, NewEvent};
 use crate::secrets::Secrets;
 use anyhow::Result;
 use chrono::{Duration, NaiveDate};
@@ -56,10 +56,11 @@ pub async fn seed(db: &Db, secrets: &Secrets, today: NaiveDate) -> Result<Seeded
                 "食品经营许可",
             )
         };
-        let (case, password) = db
+        let created = db
             .create_case(
                 secrets,
                 &NewCase {
+                    case_ref: None,
                     item_code: code.into(),
                     item_name: name.into(),
                     department: dept.into(),
@@ -71,6 +72,9 @@ pub async fn seed(db: &Db, secrets: &Secrets, today: NaiveDate) -> Result<Seeded
                 },
             )
             .await?;
+        let Created::New(case, password) = created else {
+            anyhow::bail!("demo cases have no case_ref, so they are always new");
+        };
         let mut state = "submitted".to_owned();
         for (k, kind) in events.iter().enumerate() {
             // Spread the events from the day received up to today.

@@ -6,6 +6,9 @@
 pub mod api;
 pub mod db;
 pub mod demo;
+pub mod import;
+pub mod ingest;
+pub mod pages;
 pub mod ratelimit;
 pub mod secrets;
 pub mod stats;
@@ -19,6 +22,7 @@ use axum::response::Response;
 use portal_core::Calendar;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -42,6 +46,11 @@ pub struct Config {
     pub demo: bool,
     /// Take the client address from X-Forwarded-For (behind a reverse proxy).
     pub trust_proxy: bool,
+    /// Lookups a minute per client and per case number; 0 = no limit
+    /// (load tests only).
+    pub lookups_per_minute: usize,
+    /// The site's templates for `/cases/` and `/stats/`.
+    pub pages: Option<Arc<dyn pages::Pages>>,
 }
 
 /// The static site only.
@@ -60,7 +69,13 @@ pub fn app_with(dist: &Path, api: Option<api::ApiState>) -> Router {
         .append_index_html_on_directories(true)
         .not_found_service(not_found);
     let router = match api {
-        Some(state) => Router::new().nest("/api", api::router(state)),
+        Some(state) => {
+            let html = match state.pages {
+                Some(_) => pages::router(state.clone(), files.clone()),
+                None => Router::new(),
+            };
+            Router::new().nest("/api", api::router(state)).merge(html)
+        }
         None => Router::new(),
     };
     router
@@ -83,12 +98,16 @@ fn header_layer(
 }
 
 /// Hashed files never change; pages may change with every build; API
-/// answers (case status, receipts) must never be cached anywhere.
+/// answers (case status, receipts) must never be cached anywhere. A handler
+/// that set its own policy (the case form: `no-store`) keeps it.
 async fn cache_control(req: Request<axum::body::Body>, next: Next) -> Response {
     let path = req.uri().path();
     let is_api = path == "/api" || path.starts_with("/api/");
     let immutable = path.contains("/h/");
     let mut res = next.run(req).await;
+    if res.headers().contains_key(header::CACHE_CONTROL) && !is_api {
+        return res;
+    }
     let value = if is_api {
         "no-store"
     } else if res.status() != StatusCode::OK {
@@ -118,11 +137,24 @@ pub fn serve_blocking(config: Config) -> Result<()> {
     runtime.block_on(async {
         let secrets = secrets::Secrets::load_or_create(&config.secret_file)?;
         let db = db::Db::connect(&config.db_url).await?;
-        let mut state = api::ApiState::new(db.clone(), secrets.clone(), config.calendar.clone());
+        let mut state = api::ApiState::new(db.clone(), secrets.clone(), config.calendar.clone())
+            .with_lookups_per_minute(config.lookups_per_minute);
         state.trust_proxy = config.trust_proxy;
+        state.pages = config.pages.clone();
+        if config.lookups_per_minute == 0 {
+            eprintln!("warning: lookups are not rate-limited at all (--lookups-per-minute 0): only for load tests");
+        } else if config.lookups_per_minute != api::DEFAULT_LOOKUPS_PER_MINUTE {
+            eprintln!(
+                "warning: {} lookups a minute per client and per number (default {}): raise it only for load tests",
+                config.lookups_per_minute,
+                api::DEFAULT_LOOKUPS_PER_MINUTE
+            );
+        }
         if config.demo {
             let seeded = demo::seed(&db, &secrets, (state.today)()).await?;
-            eprintln!("Demo cases seeded. Try these receipts on the case-status lookup:");
+            eprintln!(
+                "Demo cases seeded. Try these receipts on the case-status page (/cases/) or the lookup API:"
+            );
             for r in seeded
                 .receipts
                 .iter()

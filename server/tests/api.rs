@@ -16,10 +16,24 @@ use portal_core::case::{CaseState, EventKind, transition};
 use portal_core::{Calendar, CalendarYear, DayUnit, Limit};
 use portal_server::api::ApiState;
 use portal_server::db::Db;
+use portal_server::import::{self, Format, Scope};
+use portal_server::pages::{PageRequest, Pages};
 use portal_server::secrets::Secrets;
 use serde_json::{Value, json};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use tower::ServiceExt;
+
+/// Stands in for the site's templates (they live in the build crate): the
+/// page is its template, path and data as JSON, so tests can read it.
+struct JsonPages;
+
+impl Pages for JsonPages {
+    fn render(&self, page: PageRequest<'_>) -> anyhow::Result<String> {
+        Ok(json!({"template": page.template, "path": page.path, "title": page.title, "data": page.data})
+            .to_string())
+    }
+}
 
 #[derive(Clone, Copy)]
 enum Backend {
@@ -97,9 +111,13 @@ async fn env_at(backend: Backend, today: &str) -> Env {
         .add_token(&secrets, &["dept-a".to_owned()], "test")
         .await
         .unwrap();
-    let state = ApiState::new(db, secrets, calendar()).with_today(d(today));
+    let state = ApiState::new(db, secrets, calendar())
+        .with_today(d(today))
+        .with_pages(Arc::new(JsonPages));
     std::fs::write(dir.path().join("index.html"), "home").unwrap();
     std::fs::write(dir.path().join("404.html"), "not found").unwrap();
+    std::fs::create_dir_all(dir.path().join("cases")).unwrap();
+    std::fs::write(dir.path().join("cases/index.html"), "the form").unwrap();
     let app = portal_server::app_with(dir.path(), Some(state.clone()));
     Env {
         state,
@@ -811,6 +829,391 @@ async fn demo_seeds_every_state(b: Backend) {
     );
 }
 
+/// A form POST to `/cases/` from `ip`.
+async fn form(app: &Router, ip: [u8; 4], content_type: &str, body: impl Into<Body>) -> Reply {
+    let mut req = Request::builder()
+        .method(Method::POST)
+        .uri("/cases/")
+        .header("content-type", content_type)
+        .body(body.into())
+        .unwrap();
+    req.extensions_mut()
+        .insert(ConnectInfo(SocketAddr::from((ip, 40000))));
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+fn form_body(number: &str, password: &str) -> String {
+    format!(
+        "form=case-lookup&case_number={}&password={}",
+        urlencode(number),
+        urlencode(password)
+    )
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The `lookup` the page was rendered with.
+fn lookup_of(r: &Reply) -> Value {
+    let v = r.json();
+    assert_eq!(v["template"], "cases.html");
+    v["data"]["lookup"].clone()
+}
+
+async fn form_lookup_renders_the_case_page(b: Backend) {
+    let env = env(b).await;
+    let (number, password) = env.new_case("2025-03-03").await;
+    env.event(&number, "a", "accept", "2025-03-03").await;
+    // The page without a lookup is the static one from dist/.
+    let page = get(&env.app, "/cases/").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.text(), "the form");
+    let r = form(
+        &env.app,
+        IP,
+        FORM,
+        form_body(&number, &password.to_lowercase()),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.headers["cache-control"], "no-store");
+    assert!(
+        r.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let l = lookup_of(&r);
+    assert_eq!(l["case_number"], number.as_str());
+    assert_eq!(l["error"], Value::Null);
+    let c = &l["result"];
+    assert_eq!(c["item_name"], "居民身份证换领");
+    assert_eq!(c["department_name"], "区公安分局");
+    assert_eq!(c["state"], "accepted");
+    assert_eq!(c["promised_due"], "2025-03-10");
+    assert_eq!(c["promised_limit_label"], "5 个工作日");
+    assert_eq!(c["delivery_label"], "快递送达");
+    assert_eq!(c["timeline"][0]["label"], "受理");
+    assert!(!r.text().contains(&password), "never the password");
+    // Audited like the JSON API.
+    let log = env.state.db.audit_log().await.unwrap();
+    assert_eq!(log.last().unwrap().3, "ok");
+    assert_eq!(log.last().unwrap().1, "10.0.0.1");
+
+    // The same answer for a wrong password, an unknown number and garbage.
+    let other = portal_core::receipt::case_number(2025, 7);
+    let wrong_password = form(
+        &env.app,
+        [10, 0, 1, 1],
+        FORM,
+        form_body(&number, "ABCDEFGH"),
+    )
+    .await;
+    let unknown = form(&env.app, [10, 0, 1, 2], FORM, form_body(&other, &password)).await;
+    let not_a_form = form(
+        &env.app,
+        [10, 0, 1, 3],
+        "application/json",
+        form_body(&number, &password),
+    )
+    .await;
+    for r in [&wrong_password, &unknown, &not_a_form] {
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert_eq!(r.headers["cache-control"], "no-store");
+        let l = lookup_of(r);
+        assert_eq!(l["error"], "no_match");
+        assert_eq!(l["result"], Value::Null);
+    }
+    assert_eq!(
+        wrong_password.text().replace(&number, "N"),
+        unknown.text().replace(&other, "N"),
+        "a wrong password and an unknown number look the same"
+    );
+
+    // Statistics page.
+    let stats = get(&env.app, "/stats/").await;
+    assert_eq!(stats.status, StatusCode::OK);
+    assert_eq!(stats.headers["cache-control"], "public, max-age=60");
+    let v = stats.json();
+    assert_eq!(v["template"], "stats.html");
+    assert_eq!(v["path"], "stats/");
+    assert_eq!(v["data"]["stats"]["departments"][0]["department"], "dept-a");
+    assert_eq!(v["data"]["stats"]["received"], 1);
+    // Computed at most every few seconds, however often it is asked for.
+    env.new_case("2025-03-04").await;
+    let again = get(&env.app, "/api/v1/stats").await.json();
+    assert_eq!(again["departments"][0]["received"], 1);
+}
+
+async fn form_survives_hostile_input(b: Backend) {
+    let env = env(b).await;
+    let (number, password) = env.new_case("2025-03-03").await;
+    let mut ip = 0u8;
+    let mut next_ip = || {
+        ip += 1;
+        [172, 17, 0, ip]
+    };
+    // SQL and LIKE metacharacters, NULs, full-width digits: no match.
+    for (n, p) in [
+        ("' OR '1'='1", "' OR '1'='1"),
+        ("%", "%"),
+        ("2025%", "_"),
+        ("_%_%_%_%_%_%_%_%_", "%"),
+        (&format!("{number}'; DROP TABLE cases; --"), "x"),
+        (&number, "' OR 1=1 --"),
+        ("2025\u{0}", "\u{0}"),
+        ("２０２５４８３９２０１７４６５５X", "密码"),
+    ] {
+        let r = form(&env.app, next_ip(), FORM, form_body(n, p)).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{n:?}");
+        assert_eq!(lookup_of(&r)["error"], "no_match", "{n:?}");
+    }
+    // Bad UTF-8, broken encodings, missing fields, repeated fields.
+    for body in [
+        b"case_number=%FF%FE&password=%C3%28".to_vec(),
+        vec![0xff, 0xfe, b'=', 0x80],
+        b"case_number=%%%&password=%zz".to_vec(),
+        b"case_number=2025".to_vec(),
+        b"password=x&password=y".to_vec(),
+        Vec::new(),
+    ] {
+        let r = form(&env.app, next_ip(), FORM, body).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert_eq!(lookup_of(&r)["error"], "no_match");
+    }
+    // Oversized: cut off before parsing, with a page that says why.
+    let big = form_body(&number, &"A".repeat(10_000));
+    let r = form(&env.app, next_ip(), FORM, big).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(lookup_of(&r)["error"], "too_large");
+    assert_eq!(r.headers["cache-control"], "no-store");
+    // Another site's page cannot post the form.
+    let mut req = Request::builder()
+        .method(Method::POST)
+        .uri("/cases/")
+        .header("content-type", FORM)
+        .header("sec-fetch-site", "cross-site")
+        .body(Body::from(form_body(&number, &password)))
+        .unwrap();
+    req.extensions_mut()
+        .insert(ConnectInfo(SocketAddr::from((next_ip(), 1))));
+    let res = env.app.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // Enumeration from one address: ten tries a minute, then "try again".
+    let prober = next_ip();
+    for i in 0..10u64 {
+        let guess = portal_core::receipt::case_number(2025, 1000 + i);
+        let r = form(&env.app, prober, FORM, form_body(&guess, "ABCDEFGH")).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+    }
+    let r = form(&env.app, prober, FORM, form_body(&number, &password)).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    let l = lookup_of(&r);
+    assert_eq!(l["error"], "rate_limited");
+    assert_eq!(l["retry_minutes"], 1);
+    assert!(r.headers.contains_key("retry-after"));
+    // Many addresses guessing one number's password: the number is locked.
+    let (target, target_password) = env.new_case("2025-03-03").await;
+    for i in 0..10u8 {
+        let r = form(
+            &env.app,
+            [192, 0, 2, i],
+            FORM,
+            form_body(&target, "WRONGPWD"),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+    }
+    let r = form(
+        &env.app,
+        [198, 51, 100, 1],
+        FORM,
+        form_body(&target, &target_password),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    // The JSON API shares the limits: the same number is locked there too.
+    let r = env
+        .lookup_from([198, 51, 100, 2], &target, &target_password)
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    let outcomes: Vec<String> = env
+        .state
+        .db
+        .audit_log()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.3)
+        .collect();
+    assert!(outcomes.iter().any(|o| o == "rate_limited_client"));
+    assert!(outcomes.iter().any(|o| o == "rate_limited_case"));
+    // Still up, data intact.
+    let r = form(&env.app, next_ip(), FORM, form_body(&number, &password)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(lookup_of(&r)["result"]["state"], "submitted");
+    assert_eq!(get(&env.app, "/").await.text(), "home");
+}
+
+/// A case line of the import, in NDJSON.
+fn case_line(case_ref: &str, dept: &str) -> String {
+    json!({
+        "type": "case", "case_ref": case_ref, "item_code": "ga-001", "item_name": "居民身份证换领",
+        "department": dept, "department_name": "区公安分局", "received": "2025-03-03",
+        "statutory_limit": {"days": 20}, "promised_limit": {"days": 5, "unit": "working"},
+        "delivery_method": "express",
+    })
+    .to_string()
+}
+
+fn event_line(case_ref: &str, id: &str, kind: &str, at: &str) -> String {
+    json!({"type": "event", "case_ref": case_ref, "event_id": id, "kind": kind, "at": at})
+        .to_string()
+}
+
+async fn run_import(
+    env: &Env,
+    text: &str,
+    format: Format,
+) -> (import::Summary, Vec<import::Receipt>) {
+    let mut receipts = Vec::new();
+    let allowed = ["dept-a".to_owned()];
+    let summary = import::import(
+        &env.state.db,
+        &env.state.secrets,
+        std::io::Cursor::new(text.as_bytes().to_vec()),
+        format,
+        Scope(Some(&allowed)),
+        &mut |r| {
+            receipts.push(r.clone());
+            Ok(())
+        },
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    (summary, receipts)
+}
+
+fn error_lines(s: &import::Summary) -> Vec<(u64, String)> {
+    s.errors
+        .iter()
+        .map(|e| (e.line, e.error.field.clone()))
+        .collect()
+}
+
+async fn bulk_import_is_per_line_and_idempotent(b: Backend) {
+    let env = env(b).await;
+    // A case opened through the API, then fed events by number.
+    let (api_number, _) = env.new_case("2025-03-03").await;
+    let lines = [
+        case_line("W-1", "dept-a"),                                     // 1
+        event_line("W-1", "w1-a", "accept", "2025-03-03"),              // 2
+        event_line("W-1", "w1-b", "start_review", "2025-03-04"),        // 3
+        event_line("W-1", "w1-c", "approve", "2025-13-05"),             // 4: bad date
+        case_line("W-2", "dept-b"),                                     // 5: other department
+        event_line("W-9", "w9-a", "accept", "2025-03-03"),              // 6: unknown case
+        "this is not json".to_owned(),                                  // 7
+        event_line("W-1", "w1-d", "deliver", "2025-03-06"),             // 8: impossible now
+        String::new(),                                                  // 9: blank, skipped
+        json!({"type": "event", "case_number": api_number, "event_id": "api-a", "kind": "accept", "at": "2025-03-04"}).to_string(), // 10
+        json!({"type": "case", "case_ref": "W-3", "item_code": "x"}).to_string(), // 11: fields missing
+        event_line("W-1", "w1-a", "refuse", "2025-03-03"),              // 12: event id reused
+    ];
+    let text = lines.join("\n");
+    let (first, receipts) = run_import(&env, &text, Format::Ndjson).await;
+    assert_eq!(first.cases_created, 1);
+    assert_eq!(first.events_applied, 3);
+    assert_eq!(first.duplicates, 0);
+    assert_eq!(
+        error_lines(&first),
+        vec![
+            (4, "at".to_owned()),
+            (5, "department".to_owned()),
+            (6, "case_ref".to_owned()),
+            (7, String::new()),
+            (8, "kind".to_owned()),
+            (11, "item_name".to_owned()),
+            (12, "event_id".to_owned()),
+        ],
+        "{:#?}",
+        first.errors
+    );
+    assert!(
+        first.errors[0].error.message.contains("YYYY-MM-DD"),
+        "{}",
+        first.errors[0].error
+    );
+    assert!(import::summary_line(&first).starts_with(
+        "Imported 4 line(s) (1 case(s), 3 event(s)), skipped 0 already imported, 7 error(s)"
+    ));
+    // The receipt opens the imported case, which has exactly its two events.
+    assert_eq!(receipts.len(), 1);
+    assert_eq!(receipts[0].case_ref, "W-1");
+    let r = env
+        .lookup(&receipts[0].case_number, &receipts[0].password)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["state"], "under_review");
+    assert_eq!(r.json()["timeline"].as_array().unwrap().len(), 2);
+
+    // Running the same file again imports nothing new.
+    let (again, receipts) = run_import(&env, &text, Format::Ndjson).await;
+    assert_eq!(again.imported(), 0);
+    assert_eq!(again.duplicates, 4);
+    assert_eq!(error_lines(&again), error_lines(&first));
+    assert!(receipts.is_empty());
+    // Fixing line 4 and running again imports it, and line 8, which was
+    // impossible before the approval, now follows it.
+    let fixed = text.replace("2025-13-05", "2025-03-05");
+    let (third, _) = run_import(&env, &fixed, Format::Ndjson).await;
+    assert_eq!(third.events_applied, 2);
+    assert_eq!(third.duplicates, 4);
+    assert_eq!(third.errors.len(), 5);
+    let w1 = env.state.db.find_case_by_ref("W-1").await.unwrap().unwrap();
+    assert_eq!(w1.state, "delivered");
+    assert_eq!(env.state.db.events(w1.id).await.unwrap().len(), 4);
+
+    // The same in CSV: flattened limits, empty cells for what a row lacks.
+    let csv = "\u{feff}type,case_ref,case_number,item_code,item_name,department,department_name,received,statutory_days,statutory_unit,promised_days,promised_unit,delivery_method,event_id,kind,at,note\n\
+        case,C-1,,ga-001,居民身份证换领,dept-a,区公安分局,2025-03-03,20,working,5,,express,,,,\n\
+        event,C-1,,,,,,,,,,,,c1-a,accept,2025-03-03,\"窗口受理, 材料齐全\"\n\
+        event,C-1,,,,,,,,,,,,c1-b,start_review,2025-03-0x,\n\
+        case,C-2,,ga-001,居民身份证换领,dept-a,区公安分局,2025-03-03,ten,,5,,express,,,,\n";
+    let (csv1, receipts) = run_import(&env, csv, Format::Csv).await;
+    assert_eq!(csv1.cases_created, 1);
+    assert_eq!(csv1.events_applied, 1);
+    assert_eq!(
+        error_lines(&csv1),
+        vec![(4, "at".to_owned()), (5, "statutory_days".to_owned())],
+        "{:#?}",
+        csv1.errors
+    );
+    let r = env
+        .lookup(&receipts[0].case_number, &receipts[0].password)
+        .await;
+    assert_eq!(r.json()["timeline"][0]["note"], "窗口受理, 材料齐全");
+    let (csv2, _) = run_import(&env, csv, Format::Csv).await;
+    assert_eq!(csv2.imported(), 0);
+    assert_eq!(csv2.duplicates, 2);
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -834,4 +1237,7 @@ on_both_backends!(
     due_dates_follow_the_calendar_and_stopped_clocks,
     hostile_input_gets_clean_answers,
     demo_seeds_every_state,
+    form_lookup_renders_the_case_page,
+    form_survives_hostile_input,
+    bulk_import_is_per_line_and_idempotent,
 );

@@ -1,0 +1,253 @@
+//! What the approval system sends, checked once for everyone: the JSON
+//! bodies of `POST /api/v1/cases` and `POST /api/v1/cases/{number}/events`,
+//! and the lines of `portal cases import`, which carry the same fields.
+//! A problem names the field it is about, so the API can answer it and the
+//! importer can report it with file and line.
+
+use crate::db::{NewCase, NewEvent};
+use chrono::NaiveDate;
+use portal_core::Limit;
+use portal_core::case::EventKind;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+pub const EVENT_ID_REUSED: &str =
+    "此事件编号已用于另一事件。This event_id was already used for a different event.";
+
+/// A problem with one field of a request (or with the request as a whole,
+/// when `field` is empty).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<String>) -> FieldError {
+        FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        if self.field.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "`{}`: {}", self.field, self.message)
+        }
+    }
+}
+
+/// Opens a case.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateRequest {
+    /// The approval system's own reference for the case; optional for the
+    /// API, required by the importer. A second request with the same
+    /// reference finds the first case instead of opening another.
+    #[serde(default)]
+    pub case_ref: Option<String>,
+    pub item_code: String,
+    pub item_name: String,
+    pub department: String,
+    #[serde(default)]
+    pub department_name: Option<String>,
+    pub received: NaiveDate,
+    pub statutory_limit: Limit,
+    pub promised_limit: Limit,
+    pub delivery_method: String,
+}
+
+/// Appends an event to a case.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventRequest {
+    pub event_id: String,
+    pub kind: EventKind,
+    pub at: NaiveDate,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub tracking_number: Option<String>,
+}
+
+/// Parses `value` as `T`, naming the field at fault.
+pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, FieldError> {
+    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        // "missing field `x`" and "unknown field `x`" are about the object
+        // itself: name the field they mention.
+        let field = match (path.as_str(), between_backticks(&inner)) {
+            ("." | "", Some(name)) => name.to_owned(),
+            ("." | "", None) => String::new(),
+            (p, _) => p.to_owned(),
+        };
+        FieldError {
+            field,
+            message: plain(&inner),
+        }
+    })
+}
+
+fn between_backticks(s: &str) -> Option<&str> {
+    let start = s.find('`')? + 1;
+    let len = s[start..].find('`')?;
+    Some(&s[start..start + len])
+}
+
+/// serde's wording, made a little plainer for people.
+fn plain(message: &str) -> String {
+    if message.starts_with("missing field") {
+        "is required but missing".to_owned()
+    } else if let Some(rest) = message.strip_prefix("unknown field `") {
+        let expected = rest.split_once(", expected ").map(|x| x.1).unwrap_or("");
+        format!("is not a known field (known fields: {expected})")
+    } else if message.starts_with("unknown variant") {
+        message.replacen("unknown variant", "unknown value", 1)
+    } else if [
+        "input contains invalid characters",
+        "premature end of input",
+        "trailing input",
+        "input is out of range",
+        "input is not enough",
+        "no possible date",
+    ]
+    .iter()
+    .any(|m| message.contains(m))
+    {
+        // chrono's words for a bad date.
+        "is not a valid date of the form YYYY-MM-DD".to_owned()
+    } else {
+        message.to_owned()
+    }
+}
+
+fn check_len(field: &str, value: &str, max: usize) -> Result<(), FieldError> {
+    if value.trim().is_empty() || value.chars().count() > max {
+        Err(FieldError::new(
+            field,
+            format!(
+                "字段 {field} 为空或过长。The field {field} is empty or longer than {max} characters."
+            ),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+impl CreateRequest {
+    /// Checks lengths and limits; the department scope is the caller's.
+    pub fn validate(self) -> Result<NewCase, FieldError> {
+        for (field, value, max) in [
+            ("item_code", &self.item_code, 64),
+            ("item_name", &self.item_name, 200),
+            ("department", &self.department, 64),
+            ("delivery_method", &self.delivery_method, 64),
+        ] {
+            check_len(field, value, max)?;
+        }
+        if let Some(r) = &self.case_ref {
+            check_len("case_ref", r, 100)?;
+        }
+        if let Some(n) = &self.department_name {
+            check_len("department_name", n, 200)?;
+        }
+        for (field, limit) in [
+            ("statutory_limit", &self.statutory_limit),
+            ("promised_limit", &self.promised_limit),
+        ] {
+            // A runaway limit would make every deadline computation crawl.
+            if limit.days > 3650 {
+                return Err(FieldError::new(
+                    field,
+                    format!(
+                        "时限不能超过 3650 天。The limit cannot be longer than 3650 days (got {}).",
+                        limit.days
+                    ),
+                ));
+            }
+        }
+        if self.promised_limit.approx_calendar_days() > self.statutory_limit.approx_calendar_days()
+        {
+            return Err(FieldError::new(
+                "promised_limit",
+                "承诺时限不能长于法定时限。The promised limit cannot be longer than the statutory limit.",
+            ));
+        }
+        Ok(NewCase {
+            case_ref: self.case_ref.map(|r| r.trim().to_owned()),
+            item_code: self.item_code,
+            item_name: self.item_name,
+            department_name: self
+                .department_name
+                .unwrap_or_else(|| self.department.clone()),
+            department: self.department,
+            received: self.received,
+            statutory_limit: self.statutory_limit,
+            promised_limit: self.promised_limit,
+            delivery_method: self.delivery_method,
+        })
+    }
+}
+
+impl EventRequest {
+    pub fn validate(self) -> Result<NewEvent, FieldError> {
+        check_len("event_id", &self.event_id, 100)?;
+        if self.note.chars().count() > 2000 {
+            return Err(FieldError::new(
+                "note",
+                "备注过长。The note is longer than 2000 characters.",
+            ));
+        }
+        if let Some(t) = &self.tracking_number {
+            check_len("tracking_number", t, 64)?;
+        }
+        Ok(NewEvent {
+            event_id: self.event_id,
+            kind: self.kind,
+            at: self.at,
+            note: self.note,
+            tracking_number: self.tracking_number,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn errors_name_the_field() {
+        let e = from_value::<EventRequest>(
+            json!({"event_id": "x", "kind": "drop", "at": "2025-01-01"}),
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "kind");
+        assert!(e.message.contains("unknown value"), "{e}");
+        let e = from_value::<EventRequest>(
+            json!({"event_id": "x", "kind": "accept", "at": "2025-13-01"}),
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "at");
+        let e =
+            from_value::<EventRequest>(json!({"kind": "accept", "at": "2025-01-01"})).unwrap_err();
+        assert_eq!(e.field, "event_id");
+        assert_eq!(e.message, "is required but missing");
+        let e = from_value::<EventRequest>(
+            json!({"event_id": "x", "kind": "accept", "at": "2025-01-01", "colour": 1}),
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "colour");
+        let e = from_value::<CreateRequest>(json!({
+            "item_code": "a", "item_name": "b", "department": "d", "received": "2025-01-01",
+            "statutory_limit": {"days": "ten"}, "promised_limit": {"days": 1}, "delivery_method": "x"
+        }))
+        .unwrap_err();
+        assert_eq!(e.field, "statutory_limit.days");
+    }
+}

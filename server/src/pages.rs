@@ -1,0 +1,312 @@
+//! The HTML pages the server renders: the case-status lookup as a plain
+//! form (`POST /cases/`, works with JavaScript off) and the published
+//! statistics (`GET /stats/`).
+//!
+//! The templates belong to the site (the build crate's minijinja
+//! environment); the server only knows this trait, which `portal serve`
+//! implements with them. So the form page that `portal build` writes to
+//! `dist/cases/index.html` and the answer to the form come from the same
+//! template, and the server does not depend on the build crate.
+
+use crate::api::{self, ApiState, LOOKUP_BODY_LIMIT, Lookup};
+use crate::db::from_text;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, get_service};
+use axum::{Extension, Router};
+use portal_core::model::Delivery;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// One page to render with the site's base template.
+pub struct PageRequest<'a> {
+    /// `cases.html` or `stats.html`.
+    pub template: &'a str,
+    /// The page's path under the site root, e.g. `cases/`.
+    pub path: &'a str,
+    pub title: &'a str,
+    /// Merged into the template context (`lookup` or `stats`).
+    pub data: Value,
+}
+
+/// Renders a page of the site; supplied by `portal serve`.
+pub trait Pages: Send + Sync {
+    fn render(&self, page: PageRequest<'_>) -> anyhow::Result<String>;
+}
+
+pub const CASES_TEMPLATE: &str = "cases.html";
+pub const CASES_PATH: &str = "cases/";
+pub const CASES_TITLE: &str = "办件查询";
+pub const STATS_TEMPLATE: &str = "stats.html";
+pub const STATS_PATH: &str = "stats/";
+pub const STATS_TITLE: &str = "办件统计";
+
+/// `/cases/` (POST; GET falls through to the static page) and `/stats/`.
+pub fn router<F>(state: ApiState, static_files: F) -> Router
+where
+    F: tower::Service<axum::http::Request<axum::body::Body>, Error = std::convert::Infallible>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    F::Response: IntoResponse + 'static,
+    F::Future: Send + 'static,
+{
+    Router::new()
+        .route(
+            "/cases/",
+            // GET is the static form page from `dist/`.
+            get_service(static_files)
+                .post(case_form)
+                .layer(DefaultBodyLimit::max(LOOKUP_BODY_LIMIT)),
+        )
+        .route("/stats/", get(stats_page))
+        .with_state(state)
+}
+
+/// The form's fields. Anything else (the hidden `form` marker) is ignored.
+#[derive(Deserialize)]
+struct LookupForm {
+    case_number: String,
+    password: String,
+}
+
+/// The lookup context of `cases.html`: empty on the static page.
+fn lookup_context(
+    case_number: &str,
+    result: Option<Value>,
+    error: Option<&str>,
+    retry_minutes: Option<u64>,
+) -> Value {
+    json!({
+        "lookup": {
+            // Echoed so nobody retypes 17 digits; never the password.
+            "case_number": case_number.trim().chars().take(40).collect::<String>(),
+            "result": result,
+            "error": error,
+            "retry_minutes": retry_minutes,
+        }
+    })
+}
+
+fn html(st: &ApiState, status: StatusCode, page: PageRequest<'_>) -> Response {
+    let Some(pages) = &st.pages else {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    };
+    let mut res = match pages.render(page) {
+        Ok(body) => (
+            status,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            body,
+        )
+            .into_response(),
+        Err(e) => {
+            eprintln!("cannot render a page: {e:#}");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                "服务暂时不可用，请稍后再试。The service is unavailable for a moment; please try again later.",
+            )
+                .into_response()
+        }
+    };
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+fn case_page(st: &ApiState, status: StatusCode, data: Value) -> Response {
+    html(
+        st,
+        status,
+        PageRequest {
+            template: CASES_TEMPLATE,
+            path: CASES_PATH,
+            title: CASES_TITLE,
+            data,
+        },
+    )
+}
+
+async fn case_form(
+    State(st): State<ApiState>,
+    info: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    // Another site's page cannot make a visitor's browser look cases up
+    // (it could not read the answer anyway, but it would spend their limit).
+    if headers
+        .get("sec-fetch-site")
+        .is_some_and(|v| v.as_bytes() == b"cross-site")
+    {
+        return case_page(
+            &st,
+            StatusCode::FORBIDDEN,
+            lookup_context("", None, Some("cross_site"), None),
+        );
+    }
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => {
+            let status = e.status();
+            let kind = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                "too_large"
+            } else {
+                "bad_request"
+            };
+            return case_page(&st, status, lookup_context("", None, Some(kind), None));
+        }
+    };
+    let client = api::client_of(&st, &headers, info);
+    let is_form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';').next().is_some_and(|m| {
+                m.trim()
+                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            })
+        });
+    let form = is_form
+        .then(|| serde_urlencoded::from_bytes::<LookupForm>(&body).ok())
+        .flatten();
+    let typed = form.as_ref().map_or("", |f| f.case_number.as_str());
+    let request = form
+        .as_ref()
+        .map(|f| (f.case_number.as_str(), f.password.as_str()));
+    match api::lookup_case(&st, &client, request).await {
+        Lookup::Found(view) => {
+            let result = result_view(&view);
+            case_page(
+                &st,
+                StatusCode::OK,
+                lookup_context(typed, Some(result), None, None),
+            )
+        }
+        Lookup::NoMatch => case_page(
+            &st,
+            StatusCode::NOT_FOUND,
+            lookup_context(typed, None, Some("no_match"), None),
+        ),
+        Lookup::TooMany(wait) => {
+            let mut res = case_page(
+                &st,
+                StatusCode::TOO_MANY_REQUESTS,
+                lookup_context(
+                    typed,
+                    None,
+                    Some("rate_limited"),
+                    Some(api::wait_minutes(wait)),
+                ),
+            );
+            if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            res
+        }
+        Lookup::Unavailable => case_page(
+            &st,
+            StatusCode::SERVICE_UNAVAILABLE,
+            lookup_context(typed, None, Some("unavailable"), None),
+        ),
+    }
+}
+
+/// The JSON view with the labels a page needs.
+fn result_view(view: &crate::status::CaseStatus) -> Value {
+    let mut v = serde_json::to_value(view).unwrap_or(Value::Null);
+    let delivery = match view.delivery_method.as_str() {
+        "express" => Delivery::Post.label().to_owned(),
+        m => from_text::<Delivery>(m).map_or_else(|_| m.to_owned(), |d| d.label().to_owned()),
+    };
+    let flag_label = match view.flag {
+        portal_core::case::Flag::None => "",
+        portal_core::case::Flag::Yellow => "临近承诺期限（黄牌预警）",
+        portal_core::case::Flag::Red => "已超过承诺期限（红牌警示）",
+    };
+    if let Value::Object(map) = &mut v {
+        map.insert("delivery_label".into(), json!(delivery));
+        map.insert("flag_label".into(), json!(flag_label));
+        map.insert(
+            "statutory_limit_label".into(),
+            json!(view.statutory_limit.label()),
+        );
+        map.insert(
+            "promised_limit_label".into(),
+            json!(view.promised_limit.label()),
+        );
+    }
+    v
+}
+
+/// How long `/stats/` may be cached: the figures move with every event,
+/// but not by the second.
+const STATS_MAX_AGE: Duration = Duration::from_secs(60);
+
+async fn stats_page(State(st): State<ApiState>) -> Response {
+    let departments = match api::department_stats(&st).await {
+        Ok(s) => s,
+        Err(res) => return res,
+    };
+    let pct = |r: Option<f64>| {
+        r.map(|x| format!("{:.1}%", x * 100.0))
+            .unwrap_or_else(|| "—".into())
+    };
+    let rows: Vec<Value> = departments
+        .iter()
+        .map(|d| {
+            json!({
+                "department": d.department,
+                "department_name": d.department_name,
+                "received": d.received,
+                "refused": d.refused,
+                "completed": d.completed,
+                "completion_rate": pct(d.completion_rate),
+                "on_time": d.on_time,
+                "on_time_rate": pct(d.on_time_rate),
+                "early": d.early,
+                "early_rate": pct(d.early_rate),
+                "overdue_now": d.overdue_now,
+            })
+        })
+        .collect();
+    let total =
+        |f: fn(&crate::stats::DepartmentStats) -> u64| departments.iter().map(f).sum::<u64>();
+    let data = json!({
+        "stats": {
+            "as_of": (st.today)().to_string(),
+            "departments": rows,
+            "received": total(|d| d.received),
+            "completed": total(|d| d.completed),
+            "overdue_now": total(|d| d.overdue_now),
+        }
+    });
+    let mut res = html(
+        &st,
+        StatusCode::OK,
+        PageRequest {
+            template: STATS_TEMPLATE,
+            path: STATS_PATH,
+            title: STATS_TITLE,
+            data,
+        },
+    );
+    if res.status() == StatusCode::OK {
+        let value = format!("public, max-age={}", STATS_MAX_AGE.as_secs());
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            res.headers_mut().insert(header::CACHE_CONTROL, v);
+        }
+    }
+    res
+}
+
+/// The static `dist/cases/index.html`: the empty form.
+pub fn empty_lookup() -> Value {
+    lookup_context("", None, None, None)
+}
