@@ -38,8 +38,10 @@ fn app_dir() -> PathBuf {
     dir
 }
 
-/// Builds the demo content with the app and serves it; returns the site
-/// folder and base URL.
+/// Builds the demo content with the app and serves it like `portal serve`
+/// (static files, case API on a temporary SQLite file, server-rendered
+/// pages, `/search/` without JavaScript); returns the site folder and base
+/// URL.
 fn serve_demo() -> (tempfile::TempDir, PathBuf, String) {
     let dir = tempfile::tempdir().unwrap();
     let dist = dir.path().join("dist");
@@ -61,16 +63,37 @@ fn serve_demo() -> (tempfile::TempDir, PathBuf, String) {
     std::thread::spawn(move || {
         let rt = tokio::runtime::Runtime::new().unwrap();
         rt.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            axum::serve(listener, portal_server::app(&served))
+            let db_path = served.parent().unwrap().join("cases.sqlite");
+            let db = portal_server::db::Db::connect(&format!("sqlite://{}", db_path.display()))
                 .await
                 .unwrap();
+            let secrets = portal_server::secrets::Secrets::random().unwrap();
+            let mut state =
+                portal_server::api::ApiState::new(db, secrets, portal_core::Calendar::new(&[]));
+            let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+            let pages = portal_build::pages::ServerPages::load(&root.join("content"))
+                .unwrap()
+                .with_assets(&served);
+            state.pages = Some(std::sync::Arc::new(pages));
+            state.search = Some(std::sync::Arc::new(
+                portal_server::search::SearchIndex::new(served.clone()),
+            ));
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            let app = portal_server::app_with(&served, Some(state))
+                .into_make_service_with_connect_info::<std::net::SocketAddr>();
+            axum::serve(listener, app).await.unwrap();
         });
     });
     (dir, dist, format!("http://{addr}"))
 }
 
 async fn browser() -> (Driver, Client) {
+    browser_with(true).await
+}
+
+/// A headless Chromium; with `javascript` false, scripts are blocked by the
+/// profile's content settings, as a user would switch them off.
+async fn browser_with(javascript: bool) -> (Driver, Client) {
     let port = free_port();
     let driver = Command::new(
         std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into()),
@@ -85,7 +108,8 @@ async fn browser() -> (Driver, Client) {
         "goog:chromeOptions".into(),
         serde_json::json!({
             "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+            "prefs": { "profile.managed_default_content_settings.javascript": if javascript { 1 } else { 2 } }
         }),
     );
     for _ in 0..50 {
@@ -250,6 +274,105 @@ async fn search_works_in_the_browser_like_the_native_twin() {
         before,
         "Back restores the unfiltered results"
     );
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn search_works_without_javascript() {
+    let (_dir, dist, base) = serve_demo();
+    let engine = portal_search::open_site(&dist).unwrap();
+    let (_driver, c) = browser_with(false).await;
+    c.goto(&format!("{base}/")).await.unwrap();
+    assert!(
+        c.find(Locator::Css("html.js")).await.is_err(),
+        "scripts must be off"
+    );
+    c.find(Locator::Id("q"))
+        .await
+        .unwrap()
+        .send_keys("身份证")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#site-search button[type='submit']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    if c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(".results li.result"))
+        .await
+        .is_err()
+    {
+        panic!(
+            "no results at {}: {}",
+            c.current_url().await.unwrap(),
+            c.source().await.unwrap()
+        );
+    }
+    assert!(c.current_url().await.unwrap().path().ends_with("/search/"));
+    let native = |filters: Vec<String>| {
+        engine
+            .search(&Request {
+                q: "身份证".into(),
+                filters,
+                limit: 20,
+                ..Request::default()
+            })
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.card.code)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        codes(&c).await,
+        native(vec![]),
+        "server-rendered results equal the native twin"
+    );
+    assert!(
+        c.find(Locator::Css(".results mark")).await.is_ok(),
+        "matches are highlighted"
+    );
+    assert_eq!(
+        c.find(Locator::Id("q"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("身份证")
+    );
+
+    // Facets are a plain form: tick one, press 筛选.
+    let dept = c
+        .find(Locator::Css("form.facets input[value^='dept:']"))
+        .await
+        .unwrap();
+    let filter = dept.attr("value").await.unwrap().unwrap();
+    dept.click().await.unwrap();
+    c.find(Locator::Css("form.facets button[type='submit']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("form.facets input:checked"))
+        .await
+        .unwrap();
+    assert_eq!(codes(&c).await, native(vec![filter]));
+
+    // Hostile input comes back as text, never as markup.
+    c.goto(&format!(
+        "{base}/search/?q={}",
+        urlencode("<script>alert(1)</script>")
+    ))
+    .await
+    .unwrap();
+    assert!(c.find(Locator::Css("main script")).await.is_err());
     c.close().await.unwrap();
 }
 

@@ -8,9 +8,11 @@ use std::path::Path;
 
 /// Where the app lives in the site.
 pub const APP_DIR: &str = "app/h";
+/// Names the app's files, for pages the server renders.
+pub const APP_INFO: &str = "app/app.json";
 
 /// File names of the app's parts.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct AppFiles {
     pub js: String,
     pub wasm: String,
@@ -62,7 +64,10 @@ pub fn copy(dir: &Path, site: &Path) -> Result<AppFiles> {
         write_compressed(&out.join(name), &std::fs::read(dir.join(name))?)?;
     }
     let worker = copy_worker(dir, &out)?;
-    Ok(AppFiles { js, wasm, worker })
+    let files = AppFiles { js, wasm, worker };
+    // For `portal serve`, whose own pages load the app too.
+    std::fs::write(site.join(APP_INFO), serde_json::to_vec_pretty(&files)?)?;
+    Ok(files)
 }
 
 /// Trunk does not hash a worker's file names: name them by content here,

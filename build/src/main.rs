@@ -248,6 +248,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let calendar = load_calendar(&content)?;
             let pages = match portal_build::pages::ServerPages::load(&content) {
                 Ok(p) => {
+                    let p = p.with_assets(&dist);
                     Some(std::sync::Arc::new(p) as std::sync::Arc<dyn portal_server::pages::Pages>)
                 }
                 Err(e) => {

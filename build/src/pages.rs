@@ -42,6 +42,28 @@ impl ServerPages {
     }
 }
 
+impl ServerPages {
+    /// Lets the server's pages load the search index and browser app of
+    /// the site in `dist`, as the built pages do.
+    pub fn with_assets(mut self, dist: &Path) -> ServerPages {
+        let read = |p: &str| std::fs::read(dist.join(p)).ok();
+        if let Some(pointer) = read(portal_search::POINTER_FILE)
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            && let Some(m) = pointer["manifest"].as_str()
+        {
+            self.env
+                .add_global("search_manifest", format!("{}{m}", self.root));
+        }
+        if let Some(app) = read(crate::app_files::APP_INFO)
+            .and_then(|b| serde_json::from_slice::<crate::app_files::AppFiles>(&b).ok())
+        {
+            self.env
+                .add_global("app", Value::from_serialize(app.urls(&self.root)));
+        }
+        self
+    }
+}
+
 impl Pages for ServerPages {
     fn render(&self, page: PageRequest<'_>) -> Result<String> {
         let extra = Value::from_serialize(&page.data);

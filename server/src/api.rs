@@ -51,6 +51,8 @@ pub struct ApiState {
     /// The site's templates for the HTML pages (`/cases/`, `/stats/`);
     /// without them only the JSON API is served.
     pub pages: Option<Arc<dyn pages::Pages>>,
+    /// The site's search index, for `/search/` without JavaScript.
+    pub search: Option<Arc<crate::search::SearchIndex>>,
     /// The statistics read every case: computed at most every
     /// [`STATS_TTL`], so the public pages cannot be used to load the server.
     pub stats_cache: Arc<tokio::sync::Mutex<Option<CachedStats>>>,
@@ -87,6 +89,7 @@ impl ApiState {
             )),
             trust_proxy: false,
             pages: None,
+            search: None,
             stats_cache: Default::default(),
         }
     }

@@ -10,6 +10,7 @@ pub mod import;
 pub mod ingest;
 pub mod pages;
 pub mod ratelimit;
+pub mod search;
 pub mod secrets;
 pub mod stats;
 pub mod status;
@@ -141,6 +142,7 @@ pub fn serve_blocking(config: Config) -> Result<()> {
             .with_lookups_per_minute(config.lookups_per_minute);
         state.trust_proxy = config.trust_proxy;
         state.pages = config.pages.clone();
+        state.search = Some(Arc::new(search::SearchIndex::new(config.dist.clone())));
         if config.lookups_per_minute == 0 {
             eprintln!("warning: lookups are not rate-limited at all (--lookups-per-minute 0): only for load tests");
         } else if config.lookups_per_minute != api::DEFAULT_LOOKUPS_PER_MINUTE {

@@ -66,6 +66,7 @@ where
                 .layer(DefaultBodyLimit::max(LOOKUP_BODY_LIMIT)),
         )
         .route("/stats/", get(stats_page))
+        .route("/search/", get(crate::search::page))
         .with_state(state)
 }
 
@@ -94,7 +95,7 @@ fn lookup_context(
     })
 }
 
-fn html(st: &ApiState, status: StatusCode, page: PageRequest<'_>) -> Response {
+pub(crate) fn html(st: &ApiState, status: StatusCode, page: PageRequest<'_>) -> Response {
     let Some(pages) = &st.pages else {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     };
