@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use portal_build::{load, relevance, search_index, views::Ctx};
 use portal_search::{Engine, Manifest, Request};
 use serde_json::{Value, json};
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::time::Instant;
 
@@ -109,6 +109,26 @@ impl SiteIndex {
             .collect()
     }
 
+    /// Brotli bytes of `chunks` by index file kind (postings `.idx`,
+    /// positions `.pos`, terms `.term`, documents `.store`, …), each
+    /// chunk's bytes shared out by how much of each file it holds.
+    fn by_component(&self, chunks: &[usize]) -> BTreeMap<String, f64> {
+        let size = self.manifest.chunk_size;
+        let mut out: BTreeMap<String, f64> = BTreeMap::new();
+        for &i in chunks {
+            let (start, end) = (i * size, ((i + 1) * size).min(self.manifest.len));
+            for (name, &(off, len)) in &self.manifest.files {
+                let (a, b) = (start.max(off), end.min(off + len));
+                if a < b {
+                    let kind = name.rsplit_once('.').map_or(name.as_str(), |(_, x)| x);
+                    *out.entry(format!(".{kind}")).or_default() +=
+                        self.chunk_sizes[i].1 as f64 * (b - a) as f64 / (end - start) as f64;
+                }
+            }
+        }
+        out
+    }
+
     fn sizes(&self, chunks: &[usize]) -> (u64, u64) {
         chunks.iter().fold((0, 0), |(r, b), &i| {
             (r + self.chunk_sizes[i].0, b + self.chunk_sizes[i].1)
@@ -154,11 +174,15 @@ pub fn bytes(dist: &Path) -> Result<Value> {
         "query", "chunks", "query raw", "query br", "total br", "round trips"
     );
     let mut first = Vec::new();
+    let mut components: BTreeMap<String, f64> = BTreeMap::new();
     for q in QUERIES {
         let engine = open(dist)?;
         let resp = engine.search(&request(q))?;
         let chunks = site.fetched(&engine);
         let (raw, br) = site.sizes(&chunks);
+        for (k, v) in site.by_component(&chunks) {
+            *components.entry(k).or_default() += v / QUERIES.len() as f64;
+        }
         let total_raw = man_raw + boot_raw + raw;
         let total_br = man_br + boot_br + br;
         // manifest → boot → each chunk in turn (sync XHRs, one at a time).
@@ -194,6 +218,20 @@ pub fn bytes(dist: &Path) -> Result<Value> {
         first_trips.p50,
         first_trips.p95,
         first_trips.max
+    );
+    let show = |m: &BTreeMap<String, f64>| -> String {
+        let mut v: Vec<(&String, &f64)> = m.iter().collect();
+        v.sort_by(|a, b| b.1.total_cmp(a.1));
+        v.iter()
+            .map(|(k, b)| format!("{k} {}", kib(**b)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let boot_parts = site.by_component(&m.boot);
+    println!("  what the boot file holds (brotli): {}", show(&boot_parts));
+    println!(
+        "  what a first query reads beyond it (brotli, mean per query): {}",
+        show(&components)
     );
 
     // Search as you type: every prefix of the query, as the box sends it.
@@ -285,6 +323,7 @@ pub fn bytes(dist: &Path) -> Result<Value> {
         "first": first,
         "first_total_br": first_total_br, "first_total_raw": first_total_raw,
         "first_round_trips": first_trips, "first_query_br": first_query_br,
+        "boot_by_component_br": boot_parts, "first_query_by_component_br": components,
         "typed": typed, "typed_total_br": typed_total, "typed_max_keystroke_br": typed_key,
         "typed_round_trips": typed_trips,
         "further": further, "further_br": further_br, "further_chunks": further_chunks,
