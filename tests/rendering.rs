@@ -47,7 +47,13 @@ fn disclosure_page_snapshot() {
 
 #[test]
 fn home_page_snapshot() {
-    insta::assert_snapshot!("home", page("index.html"));
+    // The index's name hashes its bytes, which hold random segment ids.
+    let home = page("index.html");
+    let home = match home.find("manifest-") {
+        Some(at) => format!("{}manifest-HASH{}", &home[..at], &home[at + 25..]),
+        None => home,
+    };
+    insta::assert_snapshot!("home", home);
 }
 
 #[test]
@@ -57,7 +63,7 @@ fn every_page_is_accessible_by_construction() {
             let html = std::fs::read_to_string(&entry).unwrap();
             let name = entry.display();
             assert!(html.starts_with("<!doctype html>"), "{name}");
-            assert!(html.contains("<html lang=\"zh-CN\">"), "{name}: lang");
+            assert!(html.contains("<html lang=\"zh-CN\""), "{name}: lang");
             assert!(
                 html.contains("class=\"skip-link\" href=\"#main\""),
                 "{name}: skip link"

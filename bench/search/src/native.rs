@@ -170,8 +170,8 @@ pub fn bytes(dist: &Path) -> Result<Value> {
 
     println!("\nfirst query on a fresh visit (manifest + boot + the chunks it reads; limit 10):");
     println!(
-        "{:<18} {:>7} {:>11} {:>11} {:>13} {:>11}",
-        "query", "chunks", "query raw", "query br", "total br", "round trips"
+        "{:<18} {:>6} {:>7} {:>11} {:>11} {:>13} {:>11}",
+        "query", "hits", "chunks", "query raw", "query br", "total br", "round trips"
     );
     let mut first = Vec::new();
     let mut components: BTreeMap<String, f64> = BTreeMap::new();
@@ -188,8 +188,9 @@ pub fn bytes(dist: &Path) -> Result<Value> {
         // manifest → boot → each chunk in turn (sync XHRs, one at a time).
         let trips = 2 + chunks.len();
         println!(
-            "{:<18} {:>7} {:>11} {:>11} {:>13} {:>11}",
+            "{:<18} {:>6} {:>7} {:>11} {:>11} {:>13} {:>11}",
             q,
+            resp.total,
             chunks.len(),
             kib(raw as f64),
             kib(br as f64),
