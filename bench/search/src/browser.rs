@@ -8,7 +8,7 @@
 //! box (typed into), Pagefind's own `pagefind.js`, and for the naive
 //! baseline `data/catalog.json` filtered in JavaScript.
 
-use crate::{QUERIES, RelevanceSet, kib, read_set, score, summary};
+use crate::{QUERIES, RelevanceSet, kb, mb, read_set, score, summary};
 use anyhow::{Context, Result, anyhow, bail};
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -218,15 +218,15 @@ impl Driver {
             let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
                 continue;
             };
-            if let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-                // pid (comm) state ppid …; comm may hold spaces.
-                if let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) {
-                    if let Some(ppid) = rest.split_whitespace().nth(1).and_then(|p| p.parse().ok())
-                    {
-                        parent.insert(pid, ppid);
-                        pids.push(pid);
-                    }
-                }
+            // pid (comm) state ppid …; comm may hold spaces.
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            let ppid = stat
+                .rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+                .and_then(|p| p.parse().ok());
+            if let Some(ppid) = ppid {
+                parent.insert(pid, ppid);
+                pids.push(pid);
             }
         }
         let root = self.child.id();
@@ -280,6 +280,26 @@ async fn run_js(c: &Client, script: &str, args: Vec<Value>) -> Result<Value> {
     Ok(v)
 }
 
+/// The `n` queries with the highest median `key`, slowest first.
+fn slowest(samples: &Value, key: &str, n: usize) -> String {
+    let mut by: std::collections::BTreeMap<String, Vec<f64>> = Default::default();
+    for s in samples.as_array().into_iter().flatten() {
+        if let (Some(q), Some(x)) = (s["q"].as_str(), s[key].as_f64()) {
+            by.entry(q.to_string()).or_default().push(x);
+        }
+    }
+    let mut v: Vec<(String, f64)> = by
+        .into_iter()
+        .map(|(q, xs)| (q, summary(&xs).p50))
+        .collect();
+    v.sort_by(|a, b| b.1.total_cmp(&a.1));
+    v.iter()
+        .take(n)
+        .map(|(q, ms)| format!("{q} {ms:.1} ms"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn nums(v: &Value, key: &str) -> Vec<f64> {
     v.as_array()
         .map(|a| a.iter().filter_map(|x| x[key].as_f64()).collect())
@@ -305,7 +325,7 @@ pub async fn run(args: Args) -> Result<Value> {
     let queries: Vec<Value> = QUERIES.iter().map(|q| json!(q)).collect();
     let mut out = json!({});
     if !args.no_portal {
-        out["portal"] = portal(&driver, &base, &log, &mut br, &args, &queries).await?;
+        out["portal"] = portal(&driver, &base, &dist, &log, &mut br, &args, &queries).await?;
     }
     if !args.no_pagefind && dist.join("pagefind/pagefind.js").exists() {
         let set = args.set.as_deref().map(read_set).transpose()?;
@@ -324,6 +344,7 @@ pub async fn run(args: Args) -> Result<Value> {
 async fn portal(
     driver: &Driver,
     base: &str,
+    dist: &std::path::Path,
     log: &Log,
     br: &mut BrSizes,
     args: &Args,
@@ -364,19 +385,19 @@ async fn portal(
         let (alln, _, allbr) = br.total(&again, |_| true);
         println!(
             "  cold visit /search/?q={q}: index {n} requests (sequential), {} sent, {} with brotli; app code {an} requests {} ({} br); whole visit {} ({} br); index encodings sent: {:?}",
-            kib(raw as f64),
-            kib(brotli as f64),
-            kib(araw as f64),
-            kib(abr as f64),
-            kib(all_raw as f64),
-            kib(all_br as f64),
+            kb(raw as f64),
+            kb(brotli as f64),
+            kb(araw as f64),
+            kb(abr as f64),
+            kb(all_raw as f64),
+            kb(all_br as f64),
             encodings.first().map(String::as_str).unwrap_or("")
         );
         println!(
             "    repeat visit: index {rn} requests {} br, app {ran} requests {} br; all requests {alln} ({} br: the page itself)",
-            kib(rbr as f64),
-            kib(rabr as f64),
-            kib(allbr as f64)
+            kb(rbr as f64),
+            kb(rabr as f64),
+            kb(allbr as f64)
         );
         cold.push(json!({
             "q": q, "index_requests": n, "index_raw": raw, "index_br": brotli,
@@ -419,10 +440,34 @@ async fn portal(
     );
     println!("  worker, warm, page → worker → page round trip ms: {warm_rt}");
     println!(
-        "  renderer memory: {:.0} MiB before the worker, {:.0} MiB after (+{:.0} MiB)",
-        rss_before as f64 / 1048576.0,
-        rss_after as f64 / 1048576.0,
-        (rss_after as f64 - rss_before as f64) / 1048576.0
+        "  worker, warm, slowest queries (median): {}",
+        slowest(&v["warm"], "ms", 4)
+    );
+    let engine = portal_search::open_site(dist).map_err(anyhow::Error::msg)?;
+    let mut same = 0;
+    for x in v["first"].as_array().into_iter().flatten() {
+        let native: Vec<String> = engine
+            .search(&portal_search::Request {
+                q: x["q"].as_str().unwrap_or_default().into(),
+                limit: 10,
+                ..Default::default()
+            })?
+            .hits
+            .into_iter()
+            .map(|h| h.card.code)
+            .collect();
+        let wasm: Vec<String> = serde_json::from_value(x["codes"].clone()).unwrap_or_default();
+        same += usize::from(native == wasm);
+    }
+    println!(
+        "  worker results equal the native engine's for {same} of {} queries",
+        queries.len()
+    );
+    println!(
+        "  renderer memory (RSS of the renderer processes): {} before the worker, {} after (+{})",
+        mb(rss_before as f64),
+        mb(rss_after as f64),
+        mb(rss_after as f64 - rss_before as f64)
     );
     let codes: Vec<Value> = v["first"]
         .as_array()
@@ -474,7 +519,7 @@ async fn portal(
         "cold": cold, "worker": {
             "loaded_ms": v["loaded_ms"], "open_ms": v["open_ms"], "ready_fetched": v["ready_fetched"],
             "first_ms": first_ms, "warm_ms": warm_ms, "warm_round_trip_ms": warm_rt,
-            "codes": codes,
+            "codes": codes, "same_as_native": same,
         },
         "renderer_rss_before": rss_before, "renderer_rss_after": rss_after,
         "keystroke_first_ms": keys_first, "keystroke_warm_ms": keys, "keystroke_search_ms": search_ms,
@@ -645,12 +690,12 @@ async fn pagefind(
         let frags = got.iter().filter(|e| e.path.contains("/fragment/")).count();
         println!(
             "  cold, first query {q}: {n} requests, {} sent ({} with brotli where smaller), of which code {cn} requests {} ({} br); index+fragments {} ({} br, {frags} fragments); init {:.0} ms, query {:.0} ms",
-            kib(raw as f64),
-            kib(brotli as f64),
-            kib(craw as f64),
-            kib(cbr as f64),
-            kib((raw - craw) as f64),
-            kib((brotli - cbr) as f64),
+            kb(raw as f64),
+            kb(brotli as f64),
+            kb(craw as f64),
+            kb(cbr as f64),
+            kb((raw - craw) as f64),
+            kb((brotli - cbr) as f64),
             v["init_ms"].as_f64().unwrap_or(0.0),
             v["first_ms"].as_f64().unwrap_or(0.0)
         );
@@ -676,13 +721,17 @@ async fn pagefind(
     let warm_search = summary(&nums(&v["warm"], "search_ms"));
     println!(
         "  further queries in one session, bytes sent per query (index + fragments): p50 {} p95 {} max {}",
-        kib(further.p50),
-        kib(further.p95),
-        kib(further.max)
+        kb(further.p50),
+        kb(further.p95),
+        kb(further.max)
     );
     println!("  first run of each query ms: {first_ms}");
     println!("  warm, search() + data() of the top 10 ms: {warm_ms}");
     println!("  warm, search() alone ms: {warm_search}");
+    println!(
+        "  warm, slowest queries (median): {}",
+        slowest(&v["warm"], "ms", 4)
+    );
     c.close().await?;
     let mut out = json!({
         "cold": cold, "further_bytes": further, "first_ms": first_ms,
@@ -752,8 +801,8 @@ async fn naive(
     let warm = summary(&nums(&v["warm"], "ms"));
     println!(
         "naive substring search in Chromium: catalog.json {} sent ({} with brotli), fetched and parsed in {:.0} ms; warm query ms: {warm}",
-        kib(raw as f64),
-        kib(brotli as f64),
+        kb(raw as f64),
+        kb(brotli as f64),
         v["load_ms"].as_f64().unwrap_or(0.0)
     );
     c.close().await?;

@@ -61,6 +61,10 @@ enum Command {
     Index {
         #[arg(long)]
         content: PathBuf,
+        /// Write the index this many times; the minimum and median are
+        /// reported (a shared machine is noisy).
+        #[arg(long, default_value_t = 1)]
+        repeat: usize,
     },
     /// Bytes a query reads from a built site: first query (manifest + boot
     /// + chunks), typed prefix by prefix, and further queries in a session.
@@ -102,7 +106,7 @@ enum Command {
 async fn main() -> Result<()> {
     let cli = Cli::parse();
     let value = match cli.command {
-        Command::Index { content } => native::index(&content)?,
+        Command::Index { content, repeat } => native::index(&content, repeat)?,
         Command::Bytes { dist } => native::bytes(&dist)?,
         Command::Latency { dist, rounds } => native::latency(&dist, rounds)?,
         Command::Quality { dist, set } => native::quality(&dist, &set)?,
@@ -175,8 +179,14 @@ pub fn raw_and_br(path: &Path) -> Result<(u64, u64)> {
     Ok((raw, br))
 }
 
-pub fn kib(bytes: f64) -> String {
-    format!("{:.1} KiB", bytes / 1024.0)
+/// Decimal kilobytes, the unit of the targets.
+pub fn kb(bytes: f64) -> String {
+    format!("{:.1} kB", bytes / 1000.0)
+}
+
+/// Decimal megabytes.
+pub fn mb(bytes: f64) -> String {
+    format!("{:.1} MB", bytes / 1e6)
 }
 
 /// tests/relevance.toml.

@@ -2,7 +2,7 @@
 //! (through the same `ChunkStore` the worker uses), native latency,
 //! quality, code sizes.
 
-use crate::{Naive, QUERIES, kib, raw_and_br, read_set, score, summary};
+use crate::{Naive, QUERIES, kb, mb, raw_and_br, read_set, score, summary};
 use anyhow::{Context, Result, bail};
 use portal_build::{load, relevance, search_index, views::Ctx};
 use portal_search::{Engine, Manifest, Request};
@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::time::Instant;
 
-pub fn index(content: &Path) -> Result<Value> {
+pub fn index(content: &Path, repeat: usize) -> Result<Value> {
     let today = chrono::Local::now().date_naive();
     let started = Instant::now();
     let loaded = load::check(content, today);
@@ -24,26 +24,43 @@ pub fn index(content: &Path) -> Result<Value> {
         );
     }
     let ctx = Ctx::new(&loaded.catalog, today);
-    let scratch = tempfile::tempdir()?;
-    let started = Instant::now();
-    let written = search_index::write(&ctx, content, scratch.path())?;
-    let index_s = started.elapsed().as_secs_f64();
-    let (raw, br) = folder_sizes(&scratch.path().join(portal_search::CHUNK_DIR))?;
+    let mut times = Vec::new();
+    let mut last = None;
+    for _ in 0..repeat.max(1) {
+        let scratch = tempfile::tempdir()?;
+        let started = Instant::now();
+        let written = search_index::write(&ctx, content, scratch.path())?;
+        times.push(started.elapsed().as_secs_f64());
+        let sizes = folder_sizes(&scratch.path().join(portal_search::CHUNK_DIR))?;
+        last = Some((written, sizes));
+    }
+    let (written, (raw, br)) = last.expect("at least one run");
+    let t = summary(&times);
+    let min = times.iter().copied().fold(f64::INFINITY, f64::min);
     let m = &written.manifest;
     println!(
-        "{} items: load + check {load_s:.2} s, search index {index_s:.2} s ({} documents, {} chunks of {} KiB, blob {:.1} MiB; whole index {:.1} MiB raw, {:.1} MiB brotli)",
+        "{} items: load + check {load_s:.2} s, search index {} (min {min:.2} s, median {:.2} s of {}; {} documents, {} chunks of {} KiB, blob {}; whole index {} raw, {} brotli)",
         loaded.catalog.items.len(),
+        times
+            .iter()
+            .map(|t| format!("{t:.2} s"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        t.p50,
+        t.n,
         m.docs,
         m.chunks,
         m.chunk_size / 1024,
-        m.len as f64 / 1048576.0,
-        raw as f64 / 1048576.0,
-        br as f64 / 1048576.0,
+        mb(m.len as f64),
+        mb(raw as f64),
+        mb(br as f64),
     );
     Ok(json!({
         "items": loaded.catalog.items.len(),
         "load_check_s": load_s,
-        "index_s": index_s,
+        "index_s": times,
+        "index_min_s": min,
+        "index_median_s": t.p50,
         "docs": m.docs,
         "chunks": m.chunks,
         "boot_chunks": m.boot.len(),
@@ -157,11 +174,11 @@ pub fn bytes(dist: &Path) -> Result<Value> {
         "index: {} documents, {} chunks; manifest {} ({} br), boot file {} chunks = {} ({} br)",
         m.docs,
         m.chunks,
-        kib(man_raw as f64),
-        kib(man_br as f64),
+        kb(man_raw as f64),
+        kb(man_br as f64),
         m.boot.len(),
-        kib(boot_raw as f64),
-        kib(boot_br as f64)
+        kb(boot_raw as f64),
+        kb(boot_br as f64)
     );
     // Opening alone must need nothing beyond the boot file.
     let engine = open(dist)?;
@@ -192,9 +209,9 @@ pub fn bytes(dist: &Path) -> Result<Value> {
             q,
             resp.total,
             chunks.len(),
-            kib(raw as f64),
-            kib(br as f64),
-            kib(total_br as f64),
+            kb(raw as f64),
+            kb(br as f64),
+            kb(total_br as f64),
             trips
         );
         first.push(json!({
@@ -211,11 +228,11 @@ pub fn bytes(dist: &Path) -> Result<Value> {
     let first_query_br = summary(&col("query_br"));
     println!(
         "  total brotli: p50 {} p95 {} max {}; raw: p50 {} p95 {}; round trips p50 {} p95 {} max {}",
-        kib(first_total_br.p50),
-        kib(first_total_br.p95),
-        kib(first_total_br.max),
-        kib(first_total_raw.p50),
-        kib(first_total_raw.p95),
+        kb(first_total_br.p50),
+        kb(first_total_br.p95),
+        kb(first_total_br.max),
+        kb(first_total_raw.p50),
+        kb(first_total_raw.p95),
         first_trips.p50,
         first_trips.p95,
         first_trips.max
@@ -224,7 +241,7 @@ pub fn bytes(dist: &Path) -> Result<Value> {
         let mut v: Vec<(&String, &f64)> = m.iter().collect();
         v.sort_by(|a, b| b.1.total_cmp(a.1));
         v.iter()
-            .map(|(k, b)| format!("{k} {}", kib(**b)))
+            .map(|(k, b)| format!("{k} {}", kb(**b)))
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -265,11 +282,11 @@ pub fn bytes(dist: &Path) -> Result<Value> {
     let typed_trips = summary(&tcol("round_trips"));
     println!(
         "  whole query, brotli incl. manifest + boot: p50 {} p95 {} max {}; worst single keystroke p50 {} p95 {}; round trips p50 {} p95 {}",
-        kib(typed_total.p50),
-        kib(typed_total.p95),
-        kib(typed_total.max),
-        kib(typed_key.p50),
-        kib(typed_key.p95),
+        kb(typed_total.p50),
+        kb(typed_total.p95),
+        kb(typed_total.max),
+        kb(typed_key.p50),
+        kb(typed_key.p95),
         typed_trips.p50,
         typed_trips.p95
     );
@@ -301,9 +318,9 @@ pub fn bytes(dist: &Path) -> Result<Value> {
     let further_chunks = summary(&fcol("chunks"));
     println!(
         "  per query brotli: p50 {} p95 {} max {}; chunks p50 {} p95 {} max {}",
-        kib(further_br.p50),
-        kib(further_br.p95),
-        kib(further_br.max),
+        kb(further_br.p50),
+        kb(further_br.p95),
+        kb(further_br.max),
         further_chunks.p50,
         further_chunks.p95,
         further_chunks.max
@@ -312,9 +329,9 @@ pub fn bytes(dist: &Path) -> Result<Value> {
     let alone_br = first_query_br;
     println!(
         "  a query with only the boot file cached (upper bound): p50 {} p95 {} max {}",
-        kib(alone_br.p50),
-        kib(alone_br.p95),
-        kib(alone_br.max)
+        kb(alone_br.p50),
+        kb(alone_br.p95),
+        kb(alone_br.max)
     );
     Ok(json!({
         "docs": m.docs, "chunks": m.chunks, "boot_chunks": m.boot.len(),
@@ -392,9 +409,9 @@ pub fn sizes(app: &Path, dist: Option<&Path>) -> Result<Value> {
         let name = f.file_name().unwrap().to_string_lossy().into_owned();
         println!(
             "  {name:<36} raw {:>10}  brotli-11 {:>10}  brotli-9 {:>10}",
-            kib(bytes.len() as f64),
-            kib(b11 as f64),
-            kib(b9 as f64)
+            kb(bytes.len() as f64),
+            kb(b11 as f64),
+            kb(b9 as f64)
         );
         out.insert(name, json!({"raw": bytes.len(), "br11": b11, "br9": b9}));
     }
@@ -408,10 +425,10 @@ pub fn sizes(app: &Path, dist: Option<&Path>) -> Result<Value> {
             let (c_br, n_br) = (crate::brotli_len(&bytes, 9), crate::brotli_len(&names, 9));
             println!(
                 "naive search data: data/catalog.json raw {} brotli {}; just [code, name] pairs raw {} brotli {}",
-                kib(bytes.len() as f64),
-                kib(c_br as f64),
-                kib(names.len() as f64),
-                kib(n_br as f64)
+                kb(bytes.len() as f64),
+                kb(c_br as f64),
+                kb(names.len() as f64),
+                kb(n_br as f64)
             );
             result["catalog_json"] = json!({"raw": bytes.len(), "br": c_br});
             result["names_json"] = json!({"raw": names.len(), "br": n_br});
@@ -430,15 +447,15 @@ pub fn sizes(app: &Path, dist: Option<&Path>) -> Result<Value> {
                     let br = crate::brotli_len(&bytes, 11);
                     println!(
                         "  pagefind/{name:<32} raw {:>10}  brotli-11 {:>10}",
-                        kib(bytes.len() as f64),
-                        kib(br as f64)
+                        kb(bytes.len() as f64),
+                        kb(br as f64)
                     );
                     code.insert(name, json!({"raw": bytes.len(), "br11": br}));
                 }
             }
             println!(
-                "pagefind bundle: {files} files, {:.1} MiB (its index files are gzip-compressed by Pagefind itself)",
-                raw as f64 / 1048576.0
+                "pagefind bundle: {files} files, {} (its index files are gzip-compressed by Pagefind itself)",
+                mb(raw as f64)
             );
             result["pagefind"] = json!({"files": files, "bytes": raw, "code": code});
         }
@@ -446,9 +463,9 @@ pub fn sizes(app: &Path, dist: Option<&Path>) -> Result<Value> {
         if idx.is_dir() {
             let (raw, br) = folder_sizes(&idx)?;
             println!(
-                "portal search index: {:.1} MiB raw, {:.1} MiB brotli (all chunks, what the browser never downloads whole)",
-                raw as f64 / 1048576.0,
-                br as f64 / 1048576.0
+                "portal search index: {} raw, {} brotli (all chunks, what the browser never downloads whole)",
+                mb(raw as f64),
+                mb(br as f64)
             );
             result["portal_index"] = json!({"raw": raw, "br": br});
         }
