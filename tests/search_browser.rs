@@ -137,6 +137,23 @@ async fn codes(c: &Client) -> Vec<String> {
     out
 }
 
+/// The codes `portal search` gives for the same query (first 20).
+fn native(engine: &portal_search::Engine, q: &str, filters: Vec<String>) -> Vec<String> {
+    let req = Request {
+        q: q.into(),
+        filters,
+        limit: 20,
+        ..Request::default()
+    };
+    engine
+        .search(&req)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.card.code)
+        .collect()
+}
+
 /// Waits until the results list shows results for `q`.
 async fn wait_results(c: &Client) {
     c.wait()
@@ -201,20 +218,9 @@ async fn search_works_in_the_browser_like_the_native_twin() {
         let url = format!("{base}/search/?q={}", urlencode(query));
         c.goto(&url).await.unwrap();
         wait_results(&c).await;
-        let native: Vec<String> = engine
-            .search(&Request {
-                q: query.into(),
-                limit: 20,
-                ..Request::default()
-            })
-            .unwrap()
-            .hits
-            .into_iter()
-            .map(|h| h.card.code)
-            .collect();
         assert_eq!(
             codes(&c).await,
-            native,
+            native(&engine, query, vec![]),
             "browser and native differ for {query}"
         );
     }
@@ -245,21 +251,9 @@ async fn search_works_in_the_browser_like_the_native_twin() {
             .unwrap_or_default()
             .contains("f=")
     );
-    let native: Vec<String> = engine
-        .search(&Request {
-            q: "证明".into(),
-            filters: vec![filter],
-            limit: 20,
-            ..Request::default()
-        })
-        .unwrap()
-        .hits
-        .into_iter()
-        .map(|h| h.card.code)
-        .collect();
     assert_eq!(
         codes(&c).await,
-        native,
+        native(&engine, "证明", vec![filter]),
         "filtered results match the native twin"
     );
     c.back().await.unwrap();
@@ -312,23 +306,9 @@ async fn search_works_without_javascript() {
         );
     }
     assert!(c.current_url().await.unwrap().path().ends_with("/search/"));
-    let native = |filters: Vec<String>| {
-        engine
-            .search(&Request {
-                q: "身份证".into(),
-                filters,
-                limit: 20,
-                ..Request::default()
-            })
-            .unwrap()
-            .hits
-            .into_iter()
-            .map(|h| h.card.code)
-            .collect::<Vec<_>>()
-    };
     assert_eq!(
         codes(&c).await,
-        native(vec![]),
+        native(&engine, "身份证", vec![]),
         "server-rendered results equal the native twin"
     );
     assert!(
@@ -363,7 +343,7 @@ async fn search_works_without_javascript() {
         .for_element(Locator::Css("form.facets input:checked"))
         .await
         .unwrap();
-    assert_eq!(codes(&c).await, native(vec![filter]));
+    assert_eq!(codes(&c).await, native(&engine, "身份证", vec![filter]));
 
     // Hostile input comes back as text, never as markup.
     c.goto(&format!(
