@@ -5,125 +5,13 @@
 //! Needs the browser app built by Trunk (`target/site`, which the README's
 //! test command builds first).
 
+mod harness;
+
 use fantoccini::key::Key;
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
+use harness::{browser, browser_with, serve_demo};
 use portal_search::Request;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
 use std::time::Duration;
-
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        self.0.kill().ok();
-        self.0.wait().ok();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn app_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site");
-    assert!(
-        dir.join("search-worker_bg.wasm").exists(),
-        "the browser app is not built: run `trunk build` (the README's test command does)"
-    );
-    dir
-}
-
-/// Builds the demo content with the app and serves it like `portal serve`
-/// (static files, case API on a temporary SQLite file, server-rendered
-/// pages, `/search/` without JavaScript); returns the site folder and base
-/// URL.
-fn serve_demo() -> (tempfile::TempDir, PathBuf, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let dist = dir.path().join("dist");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    assert!(
-        portal_build::site::build_with_app(
-            &root.join("content"),
-            &root.join("public"),
-            Some(&app_dir()),
-            &dist,
-            chrono::Local::now().date_naive()
-        )
-        .unwrap()
-    );
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let served = dist.clone();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Runtime::new().unwrap();
-        rt.block_on(async move {
-            let db_path = served.parent().unwrap().join("cases.sqlite");
-            let db = portal_server::db::Db::connect(&format!("sqlite://{}", db_path.display()))
-                .await
-                .unwrap();
-            let secrets = portal_server::secrets::Secrets::random().unwrap();
-            let mut state =
-                portal_server::api::ApiState::new(db, secrets, portal_core::Calendar::new(&[]));
-            let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-            let pages = portal_build::pages::ServerPages::load(&root.join("content"))
-                .unwrap()
-                .with_assets(&served);
-            state.pages = Some(std::sync::Arc::new(pages));
-            state.search = Some(std::sync::Arc::new(
-                portal_server::search::SearchIndex::new(served.clone()),
-            ));
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            let app = portal_server::app_with(&served, Some(state))
-                .into_make_service_with_connect_info::<std::net::SocketAddr>();
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    (dir, dist, format!("http://{addr}"))
-}
-
-async fn browser() -> (Driver, Client) {
-    browser_with(true).await
-}
-
-/// A headless Chromium; with `javascript` false, scripts are blocked by the
-/// profile's content settings, as a user would switch them off.
-async fn browser_with(javascript: bool) -> (Driver, Client) {
-    let port = free_port();
-    let driver = Command::new(
-        std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into()),
-    )
-    .arg(format!("--port={port}"))
-    .stdout(std::process::Stdio::null())
-    .spawn()
-    .expect("chromedriver is needed: the README's test command installs Debian's chromium-driver");
-    let driver = Driver(driver);
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-            "prefs": { "profile.managed_default_content_settings.javascript": if javascript { 1 } else { 2 } }
-        }),
-    );
-    for _ in 0..50 {
-        if let Ok(c) = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps.clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-        {
-            return (driver, c);
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("chromedriver did not start");
-}
 
 async fn codes(c: &Client) -> Vec<String> {
     let mut out = Vec::new();
@@ -165,7 +53,8 @@ async fn wait_results(c: &Client) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn search_works_in_the_browser_like_the_native_twin() {
-    let (_dir, dist, base) = serve_demo();
+    let demo = serve_demo();
+    let (dist, base) = (demo.dist.clone(), demo.base.clone());
     let engine = portal_search::open_site(&dist).unwrap();
     let (_driver, c) = browser().await;
 
@@ -273,7 +162,8 @@ async fn search_works_in_the_browser_like_the_native_twin() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn search_works_without_javascript() {
-    let (_dir, dist, base) = serve_demo();
+    let demo = serve_demo();
+    let (dist, base) = (demo.dist.clone(), demo.base.clone());
     let engine = portal_search::open_site(&dist).unwrap();
     let (_driver, c) = browser_with(false).await;
     c.goto(&format!("{base}/")).await.unwrap();

@@ -132,6 +132,59 @@ pub enum Flag {
     Red,
 }
 
+impl Flag {
+    pub fn label(self) -> &'static str {
+        match self {
+            Flag::None => "",
+            Flag::Yellow => "临近承诺期限（黄牌预警）",
+            Flag::Red => "已超过承诺期限（红牌警示）",
+        }
+    }
+}
+
+/// What an applicant sees for a case: the lookup API's answer, rendered by
+/// the server's page without JavaScript and by the browser app with it.
+/// Labels travel with the codes so both show the same words. Never a name,
+/// ID number, phone or address.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseStatus {
+    pub case_number: String,
+    pub item_code: String,
+    pub item_name: String,
+    pub department: String,
+    pub department_name: String,
+    pub received: NaiveDate,
+    pub accepted: Option<NaiveDate>,
+    pub state: CaseState,
+    pub state_label: String,
+    pub timeline: Vec<TimelineEntry>,
+    pub statutory_limit: Limit,
+    pub statutory_limit_label: String,
+    pub promised_limit: Limit,
+    pub promised_limit_label: String,
+    /// Due dates exist once the case is accepted.
+    pub statutory_due: Option<NaiveDate>,
+    pub promised_due: Option<NaiveDate>,
+    /// Days the clock stood still (补正, special procedures), counted as the
+    /// promised limit counts.
+    pub days_stopped: u32,
+    pub clock_stopped_now: bool,
+    pub flag: Flag,
+    pub flag_label: String,
+    pub delivery_method: String,
+    pub delivery_label: String,
+    /// Only the last four characters: enough to recognise the parcel.
+    pub tracking_number: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub date: NaiveDate,
+    pub event: EventKind,
+    pub label: String,
+    pub note: String,
+}
+
 /// Working days before the deadline that turn the flag yellow.
 pub const YELLOW_WORKING_DAYS: u32 = 2;
 

@@ -215,7 +215,7 @@ pub(crate) fn client_of(
 /// What a lookup came to: the JSON API and the HTML form answer the same
 /// thing in their own format.
 pub enum Lookup {
-    Found(Box<status::CaseStatus>),
+    Found(Box<portal_core::case::CaseStatus>),
     /// Unknown number, wrong password or a malformed request: one answer.
     NoMatch,
     /// Over a limit; try again after this long.

@@ -9,7 +9,6 @@
 //! template, and the server does not depend on the build crate.
 
 use crate::api::{self, ApiState, LOOKUP_BODY_LIMIT, Lookup};
-use crate::db::from_text;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
@@ -17,7 +16,6 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, get_service};
 use axum::{Extension, Router};
-use portal_core::model::Delivery;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::net::SocketAddr;
@@ -183,7 +181,7 @@ async fn case_form(
         .map(|f| (f.case_number.as_str(), f.password.as_str()));
     match api::lookup_case(&st, &client, request).await {
         Lookup::Found(view) => {
-            let result = result_view(&view);
+            let result = serde_json::to_value(&*view).unwrap_or(Value::Null);
             case_page(
                 &st,
                 StatusCode::OK,
@@ -217,33 +215,6 @@ async fn case_form(
             lookup_context(typed, None, Some("unavailable"), None),
         ),
     }
-}
-
-/// The JSON view with the labels a page needs.
-fn result_view(view: &crate::status::CaseStatus) -> Value {
-    let mut v = serde_json::to_value(view).unwrap_or(Value::Null);
-    let delivery = match view.delivery_method.as_str() {
-        "express" => Delivery::Post.label().to_owned(),
-        m => from_text::<Delivery>(m).map_or_else(|_| m.to_owned(), |d| d.label().to_owned()),
-    };
-    let flag_label = match view.flag {
-        portal_core::case::Flag::None => "",
-        portal_core::case::Flag::Yellow => "临近承诺期限（黄牌预警）",
-        portal_core::case::Flag::Red => "已超过承诺期限（红牌警示）",
-    };
-    if let Value::Object(map) = &mut v {
-        map.insert("delivery_label".into(), json!(delivery));
-        map.insert("flag_label".into(), json!(flag_label));
-        map.insert(
-            "statutory_limit_label".into(),
-            json!(view.statutory_limit.label()),
-        );
-        map.insert(
-            "promised_limit_label".into(),
-            json!(view.promised_limit.label()),
-        );
-    }
-    v
 }
 
 /// How long `/stats/` may be cached: the figures move with every event,

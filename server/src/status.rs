@@ -6,44 +6,11 @@ use crate::db::{CaseRow, EventRow, from_text, parse_date};
 use anyhow::Result;
 use chrono::NaiveDate;
 use portal_core::Calendar;
-use portal_core::case::{CaseState, EventKind, Flag, Pause, due_date, flag};
-use portal_core::{DayUnit, Limit};
-use serde::Serialize;
-
-#[derive(Debug, Serialize)]
-pub struct CaseStatus {
-    pub case_number: String,
-    pub item_code: String,
-    pub item_name: String,
-    pub department: String,
-    pub department_name: String,
-    pub received: NaiveDate,
-    pub accepted: Option<NaiveDate>,
-    pub state: CaseState,
-    pub state_label: &'static str,
-    pub timeline: Vec<TimelineEntry>,
-    pub statutory_limit: Limit,
-    pub promised_limit: Limit,
-    /// Due dates exist once the case is accepted.
-    pub statutory_due: Option<NaiveDate>,
-    pub promised_due: Option<NaiveDate>,
-    /// Days the clock stood still (补正, special procedures), counted as the
-    /// promised limit counts.
-    pub days_stopped: u32,
-    pub clock_stopped_now: bool,
-    pub flag: Flag,
-    pub delivery_method: String,
-    /// Only the last four characters: enough to recognise the parcel.
-    pub tracking_number: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct TimelineEntry {
-    pub date: NaiveDate,
-    pub event: EventKind,
-    pub label: &'static str,
-    pub note: String,
-}
+use portal_core::DayUnit;
+use portal_core::case::{
+    CaseState, CaseStatus, EventKind, Flag, Pause, TimelineEntry, due_date, flag,
+};
+use portal_core::model::Delivery;
 
 /// The deadline figures of one case.
 #[derive(Debug, Clone)]
@@ -168,11 +135,13 @@ pub fn case_status(
             Ok(TimelineEntry {
                 date: parse_date(&e.at)?,
                 event: kind,
-                label: event_label(kind),
+                label: event_label(kind).into(),
                 note: e.note.clone(),
             })
         })
         .collect::<Result<_>>()?;
+    let statutory = case.statutory_limit()?;
+    let promised = case.promised_limit()?;
     Ok(CaseStatus {
         case_number: case.case_number.clone(),
         item_code: case.item_code.clone(),
@@ -182,18 +151,30 @@ pub fn case_status(
         received: parse_date(&case.received)?,
         accepted: d.accepted,
         state: d.state,
-        state_label: d.state.label(),
+        state_label: d.state.label().into(),
         timeline,
-        statutory_limit: case.statutory_limit()?,
-        promised_limit: case.promised_limit()?,
+        statutory_limit: statutory,
+        statutory_limit_label: statutory.label(),
+        promised_limit: promised,
+        promised_limit_label: promised.label(),
         statutory_due: d.statutory_due,
         promised_due: d.promised_due,
         days_stopped: d.days_stopped,
         clock_stopped_now: d.clock_stopped_now,
         flag: d.flag,
+        flag_label: d.flag.label().into(),
+        delivery_label: delivery_label(&case.delivery_method),
         delivery_method: case.delivery_method.clone(),
         tracking_number: case.tracking_number.as_deref().map(mask),
     })
+}
+
+/// 窗口领取, 邮政快递…; a method the catalog does not know shows as stored.
+fn delivery_label(method: &str) -> String {
+    match method {
+        "express" => Delivery::Post.label().to_owned(),
+        m => from_text::<Delivery>(m).map_or_else(|_| m.to_owned(), |d| d.label().to_owned()),
+    }
 }
 
 /// `SF1234567890` → `********7890`.

@@ -1,149 +1,13 @@
-//! The page side: enhances the plain search form into a combobox with
-//! results as you type, and the `/search/` page into live results with
-//! facets. Loaded lazily by `portal.js` when someone focuses the search box
-//! (or opens the results page); without it every page still works.
+//! The header's search box (an ARIA combobox with suggestions) and the
+//! `/search/` page's live results with facets and URL state.
 
+use crate::page::root;
+use crate::worker::search;
 use leptos::either::Either;
 use leptos::prelude::*;
 use portal_search::{Hit, Piece, Request, Response};
-use portal_site::{FromWorker, ToWorker};
-use std::cell::RefCell;
-use std::collections::HashMap;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use web_sys::{HtmlElement, KeyboardEvent, MessageEvent, Worker, WorkerOptions};
-
-type Callback = Box<dyn FnOnce(Result<Response, String>)>;
-
-/// The worker and the searches waiting on it.
-struct Client {
-    worker: Worker,
-    next: u32,
-    pending: HashMap<u32, Callback>,
-    ready: bool,
-    queued: Vec<String>,
-    /// The message that opens the index, sent once the worker has loaded.
-    open: String,
-}
-
-thread_local! {
-    static CLIENT: RefCell<Option<Rc<RefCell<Client>>>> = const { RefCell::new(None) };
-}
-
-fn html() -> HtmlElement {
-    document()
-        .document_element()
-        .expect("html")
-        .unchecked_into()
-}
-
-/// `data-*` attributes the build puts on `<html>`.
-fn data(name: &str) -> Option<String> {
-    html()
-        .get_attribute(&format!("data-{name}"))
-        .filter(|s| !s.is_empty())
-}
-
-fn client() -> Option<Rc<RefCell<Client>>> {
-    if let Some(c) = CLIENT.with(|c| c.borrow().clone()) {
-        return Some(c);
-    }
-    let worker_url = data("worker")?;
-    let manifest = data("search")?;
-    let opts = WorkerOptions::new();
-    let worker = Worker::new_with_options(&worker_url, &opts).ok()?;
-    let open = serde_json::to_string(&ToWorker::Open { manifest }).ok()?;
-    let c = Rc::new(RefCell::new(Client {
-        worker,
-        next: 0,
-        pending: HashMap::new(),
-        ready: false,
-        queued: Vec::new(),
-        open,
-    }));
-    let weak = Rc::downgrade(&c);
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-        let Some(c) = weak.upgrade() else { return };
-        let Some(Ok(msg)) = e
-            .data()
-            .as_string()
-            .map(|t| serde_json::from_str::<FromWorker>(&t))
-        else {
-            return;
-        };
-        match msg {
-            FromWorker::Loaded => {
-                let open = c.borrow().open.clone();
-                c.borrow()
-                    .worker
-                    .post_message(&JsValue::from_str(&open))
-                    .ok();
-            }
-            FromWorker::Ready { .. } => {
-                let queued = {
-                    let mut c = c.borrow_mut();
-                    c.ready = true;
-                    std::mem::take(&mut c.queued)
-                };
-                for m in queued {
-                    c.borrow().worker.post_message(&JsValue::from_str(&m)).ok();
-                }
-            }
-            FromWorker::Results {
-                id,
-                response,
-                millis,
-                ..
-            } => {
-                html()
-                    .set_attribute("data-search-ms", &format!("{millis:.2}"))
-                    .ok();
-                let cb = c.borrow_mut().pending.remove(&id);
-                if let Some(cb) = cb {
-                    cb(Ok(response));
-                }
-            }
-            FromWorker::Failed { id, message } => {
-                let cbs: Vec<Callback> = match id {
-                    Some(id) => c.borrow_mut().pending.remove(&id).into_iter().collect(),
-                    None => c.borrow_mut().pending.drain().map(|(_, cb)| cb).collect(),
-                };
-                for cb in cbs {
-                    cb(Err(message.clone()));
-                }
-            }
-        }
-    });
-    c.borrow()
-        .worker
-        .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    on_message.forget();
-    CLIENT.with(|slot| *slot.borrow_mut() = Some(c.clone()));
-    Some(c)
-}
-
-/// Sends a search; `done` gets the answer (never called for superseded ones
-/// if the caller ignores stale ids).
-fn search(request: Request, done: impl FnOnce(Result<Response, String>) + 'static) {
-    let Some(c) = client() else {
-        done(Err("搜索暂不可用".into()));
-        return;
-    };
-    let mut c = c.borrow_mut();
-    c.next += 1;
-    let id = c.next;
-    c.pending.insert(id, Box::new(done));
-    let msg = serde_json::to_string(&ToWorker::Search { id, request }).unwrap_or_default();
-    if c.ready {
-        c.worker.post_message(&JsValue::from_str(&msg)).ok();
-    } else {
-        c.queued.push(msg);
-    }
-}
-
-fn root() -> String {
-    data("root").unwrap_or_else(|| "/".into())
-}
+use web_sys::KeyboardEvent;
 
 fn pieces(p: Vec<Piece>) -> impl IntoView {
     p.into_iter()
@@ -160,7 +24,7 @@ fn pieces(p: Vec<Piece>) -> impl IntoView {
 /// The header's search box as an ARIA combobox: suggestions as you type,
 /// arrow keys to move, Enter to open, Escape to close.
 #[component]
-fn SearchBox(initial: String) -> impl IntoView {
+pub fn SearchBox(initial: String) -> impl IntoView {
     let (query, set_query) = signal(initial);
     let (hits, set_hits) = signal(Vec::<Hit>::new());
     let (active, set_active) = signal(None::<usize>);
@@ -296,7 +160,7 @@ fn push_url(req: &Request) {
 
 /// The `/search/` page: results with facets; the URL holds the state.
 #[component]
-fn Results() -> impl IntoView {
+pub fn Results() -> impl IntoView {
     let (req, set_req) = signal(url_state());
     let (resp, set_resp) = signal(None::<Response>);
     let (error, set_error) = signal(None::<String>);
@@ -393,35 +257,4 @@ fn result_view(h: Hit) -> impl IntoView {
             {(!h.excerpt.is_empty()).then(|| view! { <p class="excerpt">{pieces(h.excerpt)}</p> })}
         </li>
     }
-}
-
-fn replace_with(id: &str, f: impl FnOnce() -> AnyView + 'static) {
-    let Some(old) = document().get_element_by_id(id) else {
-        return;
-    };
-    let Some(parent) = old.parent_element() else {
-        return;
-    };
-    let slot = document().create_element("div").expect("div");
-    slot.set_class_name("wasm-slot");
-    parent.replace_child(&slot, &old).ok();
-    leptos::mount::mount_to(slot.unchecked_into(), f).forget();
-}
-
-/// Runs when the module is initialised (wasm-bindgen calls a binary's main).
-fn main() {
-    let initial = document()
-        .get_element_by_id("q")
-        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
-        .map(|i| i.value())
-        .unwrap_or_default();
-    let had_focus = document().active_element().is_some_and(|e| e.id() == "q");
-    replace_with("site-search", move || {
-        view! { <SearchBox initial=initial /> }.into_any()
-    });
-    if had_focus && let Some(i) = document().get_element_by_id("q") {
-        i.unchecked_into::<HtmlElement>().focus().ok();
-    }
-    replace_with("search-results", || view! { <Results /> }.into_any());
-    html().set_attribute("data-app-state", "ready").ok();
 }
