@@ -5,15 +5,22 @@
 //! [`ChunkSource`] (files on disk natively, synchronous HTTP in the browser's
 //! worker). The chunks needed to open the index and answer the first
 //! keystrokes (term dictionaries of the name fields, field norms, footers)
-//! are recorded at build time and shipped as one "boot" file, so the first
-//! result costs the manifest, the boot file and one or two chunk rounds.
+//! are recorded at build time and shipped as one "boot" file.
+//!
+//! The browser cannot wait for chunks one by one (each is a round trip), so
+//! a query is first *planned* (see `Engine::plan`): while planning, a read of
+//! a chunk that is not here fails at once and notes the chunk, so one pass
+//! collects every chunk a stage of the query needs, which the worker then
+//! fetches in parallel.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::io;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use tantivy::Directory;
 use tantivy::HasLen;
@@ -22,9 +29,10 @@ use tantivy::directory::{
     DirectoryLock, FileHandle, Lock, OwnedBytes, WatchCallback, WatchHandle, WritePtr,
 };
 
-/// 32 KiB: big enough that a query needs few requests, small enough that a
-/// postings list or a store block costs little over what it holds.
-pub const CHUNK_SIZE: usize = 32 * 1024;
+/// 16 KiB: a term dictionary block, a short postings list or a store block
+/// costs little more than it holds, and a file is still big enough to be
+/// worth a request.
+pub const CHUNK_SIZE: usize = 16 * 1024;
 
 /// What a reader needs to find every byte of the index.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -80,6 +88,33 @@ pub struct ChunkStore {
     /// Every chunk ever read, in first-read order (to record the boot set).
     touched: Mutex<Vec<usize>>,
     fetched_bytes: Mutex<usize>,
+    /// While planning, missing chunks are noted here instead of fetched.
+    planning: AtomicBool,
+    wanted: Mutex<BTreeSet<usize>>,
+}
+
+/// Planning mode while alive (see [`ChunkStore::planning`]).
+pub struct Planning<'a>(&'a ChunkStore);
+
+impl Planning<'_> {
+    /// The chunks noted missing so far, and forget them.
+    pub fn take_wanted(&self) -> Vec<usize> {
+        std::mem::take(&mut *self.0.wanted.lock().unwrap())
+            .into_iter()
+            .collect()
+    }
+}
+
+impl Drop for Planning<'_> {
+    fn drop(&mut self) {
+        self.0.planning.store(false, Ordering::SeqCst);
+        self.0.wanted.lock().unwrap().clear();
+    }
+}
+
+/// The error a read gets while planning when its chunks are not here yet.
+pub fn is_missing(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::WouldBlock
 }
 
 impl ChunkStore {
@@ -90,7 +125,31 @@ impl ChunkStore {
             cache: Mutex::new(HashMap::new()),
             touched: Mutex::new(Vec::new()),
             fetched_bytes: Mutex::new(0),
+            planning: AtomicBool::new(false),
+            wanted: Mutex::new(BTreeSet::new()),
         })
+    }
+
+    /// Until the guard drops, reads of chunks not yet here fail (see
+    /// [`is_missing`]) and note the chunks instead of fetching them.
+    pub fn planning(&self) -> Planning<'_> {
+        self.wanted.lock().unwrap().clear();
+        self.planning.store(true, Ordering::SeqCst);
+        Planning(self)
+    }
+
+    /// Adds a chunk fetched elsewhere (the worker fetches in parallel).
+    pub fn insert(&self, i: usize, bytes: Vec<u8>) -> io::Result<()> {
+        if i >= self.manifest.chunks || bytes.len() != self.chunk_len(i) {
+            return Err(corrupt("chunk has the wrong length"));
+        }
+        *self.fetched_bytes.lock().unwrap() += bytes.len();
+        self.cache.lock().unwrap().insert(i, OwnedBytes::new(bytes));
+        Ok(())
+    }
+
+    pub fn has(&self, i: usize) -> bool {
+        self.cache.lock().unwrap().contains_key(&i)
     }
 
     pub fn manifest(&self) -> &Manifest {
@@ -148,11 +207,35 @@ impl ChunkStore {
         Ok(owned)
     }
 
+    /// The chunks holding bytes `range` of the blob (not empty).
+    fn chunks_of(&self, range: &Range<usize>) -> std::ops::RangeInclusive<usize> {
+        let size = self.manifest.chunk_size;
+        range.start / size..=(range.end - 1) / size
+    }
+
+    /// While planning: fails if a chunk of `range` is missing, noting the
+    /// chunks of `note_on_miss` (the range itself, or more).
+    fn check_planned(&self, range: &Range<usize>, note_on_miss: &Range<usize>) -> io::Result<()> {
+        if !self.planning.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        if self.chunks_of(range).all(|i| self.has(i)) {
+            return Ok(());
+        }
+        let mut wanted = self.wanted.lock().unwrap();
+        wanted.extend(self.chunks_of(note_on_miss).filter(|&i| !self.has(i)));
+        Err(io::Error::new(
+            io::ErrorKind::WouldBlock,
+            "search index: chunk not fetched yet",
+        ))
+    }
+
     /// Bytes `range` of the blob.
-    fn read(&self, range: Range<usize>) -> io::Result<OwnedBytes> {
+    fn read(&self, range: Range<usize>, note_on_miss: &Range<usize>) -> io::Result<OwnedBytes> {
         if range.is_empty() {
             return Ok(OwnedBytes::empty());
         }
+        self.check_planned(&range, note_on_miss)?;
         let size = self.manifest.chunk_size;
         let (first, last) = (range.start / size, (range.end - 1) / size);
         if first == last {
@@ -180,6 +263,10 @@ struct ChunkedFile {
     store: Arc<ChunkStore>,
     offset: usize,
     len: usize,
+    /// Columns (fast fields) are read a value at a time all over the file,
+    /// so planning asks for the whole file at once rather than chunk by
+    /// chunk.
+    whole: bool,
 }
 
 impl HasLen for ChunkedFile {
@@ -193,8 +280,13 @@ impl FileHandle for ChunkedFile {
         if range.end > self.len {
             return Err(corrupt("read past the end of a file"));
         }
-        self.store
-            .read(self.offset + range.start..self.offset + range.end)
+        let abs = self.offset + range.start..self.offset + range.end;
+        let note = if self.whole {
+            self.offset..self.offset + self.len
+        } else {
+            abs.clone()
+        };
+        self.store.read(abs, &note)
     }
 }
 
@@ -230,6 +322,7 @@ impl Directory for ChunkedDirectory {
             store: self.store.clone(),
             offset,
             len,
+            whole: path.extension().is_some_and(|e| e == "fast"),
         }))
     }
 

@@ -7,9 +7,12 @@ use portal_core::analyzer::{self, Part};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::directory::CompositeFile;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Facet, IndexRecordOption, Value};
-use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term, index::SegmentComponent,
+};
 
 pub use crate::highlight::Piece;
 
@@ -41,10 +44,18 @@ pub struct Request {
     pub offset: usize,
     #[serde(default = "page")]
     pub limit: usize,
+    /// Count results by facet. Suggestions as you type skip it: counting
+    /// reads a column for every match, the costliest part of a first query.
+    #[serde(default = "yes")]
+    pub facets: bool,
 }
 
 fn page() -> usize {
     PAGE
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Default for Request {
@@ -54,6 +65,7 @@ impl Default for Request {
             filters: Vec::new(),
             offset: 0,
             limit: PAGE,
+            facets: true,
         }
     }
 }
@@ -149,14 +161,21 @@ impl Engine {
         Ok(engine)
     }
 
+    /// Opens every field's dictionary (a small index and footer each), so
+    /// a query's first reads are its own terms; norms of the first-tier
+    /// fields too. The build records what this reads as the boot file.
     fn warm(&self) -> tantivy::Result<()> {
         let searcher = self.reader.searcher();
+        let tier = schema::first_tier(&self.fields);
         for segment in searcher.segment_readers() {
-            for field in schema::first_tier(&self.fields) {
+            for (field, _) in schema::weighted(&self.fields) {
                 segment.inverted_index(field)?;
-                // Fields without norms (synonyms, pinyin) have none to read.
-                segment.get_fieldnorms_reader(field).ok();
+                if tier.contains(&field) {
+                    // Fields without norms (synonyms, pinyin) have none to read.
+                    segment.get_fieldnorms_reader(field).ok();
+                }
             }
+            segment.inverted_index(self.fields.facets)?;
         }
         Ok(())
     }
@@ -171,73 +190,159 @@ impl Engine {
 
     /// Runs a search. An empty query lists nothing (facets neither).
     pub fn search(&self, req: &Request) -> tantivy::Result<Response> {
-        let parts = analyzer::query_parts(&req.q);
         let mut resp = Response {
             q: req.q.clone(),
             offset: req.offset,
             ..Response::default()
         };
-        if parts.is_empty() {
+        let Some(query) = self.query(req)? else {
             return Ok(resp);
-        }
+        };
         let searcher = self.reader.searcher();
+        let (total, top) = searcher.search(&query, &(Count, self.top(req)))?;
+        resp.total = total;
+        let terms = Terms::new(&analyzer::query_parts(&req.q));
+        for (score, addr) in top {
+            resp.hits.push(self.hit(&searcher, addr, score, &terms)?);
+        }
+        if req.facets {
+            let counts = searcher.search(&query, &facet_collector())?;
+            resp.facets = facet_groups(&counts, &parse_filters(&req.filters));
+        }
+        Ok(resp)
+    }
+
+    /// The chunks `req` needs next that are not here yet; empty once
+    /// [`Engine::search`] can run without fetching. Each call walks the
+    /// query's stages (term dictionaries, then postings and norms, then the
+    /// matching documents, then facet columns) and stops at the first stage
+    /// with chunks missing, so a client fetches each stage's chunks at once,
+    /// in parallel, and calls again.
+    pub fn plan(&self, req: &Request) -> Vec<usize> {
+        let planning = self.store.planning();
+        // Stages already complete pass quickly: their chunks are here. An
+        // error that is not a missing chunk leaves nothing wanted, and
+        // `search` meets and reports it.
+        let _ = self.plan_stages(req);
+        planning.take_wanted()
+    }
+
+    /// Touches everything a search reads, stage by stage; within a stage,
+    /// goes on past missing chunks so the stage's misses are all noted.
+    fn plan_stages(&self, req: &Request) -> tantivy::Result<()> {
+        let Some(query) = self.query(req)? else {
+            return Ok(());
+        };
+        let searcher = self.reader.searcher();
+        let mut terms: Vec<(Term, bool)> = Vec::new();
+        query.query_terms(&mut |t, positions| terms.push((t.clone(), positions)));
+        let mut failed = Ok(());
+        // Term dictionaries.
+        let mut infos = Vec::new();
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            for (term, positions) in &terms {
+                let found = segment
+                    .inverted_index(term.field())
+                    .and_then(|index| Ok(index.get_term_info(term)?.map(|i| (index, i))));
+                match found {
+                    Ok(Some((index, info))) => {
+                        infos.push((ord, term.field(), index, info, *positions))
+                    }
+                    Ok(None) => {}
+                    Err(e) => failed = Err(e),
+                }
+            }
+        }
+        std::mem::replace(&mut failed, Ok(()))?;
+        // Norms, postings and positions, all at once (tantivy itself reads
+        // positions only once the postings are in).
+        let positions = self.positions_files()?;
+        for segment in searcher.segment_readers() {
+            for (term, _) in &terms {
+                // Fields without norms answer with an error that is not ours.
+                if let Err(e) = segment.get_fieldnorms_reader(term.field())
+                    && is_missing(&e)
+                {
+                    failed = Err(e);
+                }
+            }
+        }
+        for (ord, field, index, info, with_positions) in &infos {
+            if let Err(e) =
+                index.read_block_postings_from_terminfo(info, IndexRecordOption::WithFreqs)
+            {
+                failed = Err(e.into());
+            }
+            let file = positions
+                .get(*ord)
+                .and_then(|p| p.as_ref()?.open_read(*field));
+            if *with_positions
+                && !info.positions_range.is_empty()
+                && let Some(file) = file
+            {
+                if let Err(e) = file.slice(info.positions_range.clone()).read_bytes() {
+                    failed = Err(e.into());
+                }
+            }
+        }
+        std::mem::replace(&mut failed, Ok(()))?;
+        // The matching documents.
+        let (_, top) = searcher.search(&query, &(Count, self.top(req)))?;
+        for (_, addr) in top {
+            if let Err(e) = searcher.doc::<TantivyDocument>(addr) {
+                failed = Err(e);
+            }
+        }
+        std::mem::replace(&mut failed, Ok(()))?;
+        if req.facets {
+            searcher.search(&query, &facet_collector())?;
+        }
+        Ok(())
+    }
+
+    /// Each segment's positions file, in the searcher's segment order.
+    fn positions_files(&self) -> tantivy::Result<Vec<Option<CompositeFile>>> {
+        let searcher = self.reader.searcher();
+        let segments = self.index.searchable_segments()?;
+        searcher
+            .segment_readers()
+            .iter()
+            .map(|reader| {
+                let Some(segment) = segments.iter().find(|s| s.id() == reader.segment_id()) else {
+                    return Ok(None);
+                };
+                let file = segment.open_read(SegmentComponent::Positions)?;
+                Ok(Some(CompositeFile::open(&file)?))
+            })
+            .collect()
+    }
+
+    fn top(
+        &self,
+        req: &Request,
+    ) -> impl tantivy::collector::Collector<Fruit = Vec<(f32, DocAddress)>> {
+        TopDocs::with_limit(req.limit.clamp(1, MAX_LIMIT))
+            .and_offset(req.offset)
+            .order_by_score()
+    }
+
+    /// The query for `req`: its words in every field, and its filters; `None`
+    /// for an empty query.
+    fn query(&self, req: &Request) -> tantivy::Result<Option<BooleanQuery>> {
+        let parts = analyzer::query_parts(&req.q);
+        if parts.is_empty() {
+            return Ok(None);
+        }
         let text = self.text_query(&parts)?;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text)];
-        let selected = parse_filters(&req.filters);
-        for (key, values) in &selected {
+        for (key, values) in &parse_filters(&req.filters) {
             let alternatives = values
                 .iter()
                 .map(|v| (Occur::Should, self.facet_term(key, v)))
                 .collect();
             clauses.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
         }
-        let query = BooleanQuery::new(clauses);
-        let mut facets = FacetCollector::for_field("facets");
-        for (key, _) in GROUPS {
-            facets.add_facet(Facet::from_path([key]));
-        }
-        let limit = req.limit.clamp(1, MAX_LIMIT);
-        let top = TopDocs::with_limit(limit)
-            .and_offset(req.offset)
-            .order_by_score();
-        let (total, top, counts) = searcher.search(&query, &(Count, top, facets))?;
-        resp.total = total;
-        let terms = Terms::new(&parts);
-        for (score, addr) in top {
-            resp.hits.push(self.hit(&searcher, addr, score, &terms)?);
-        }
-        resp.facets = GROUPS
-            .iter()
-            .filter_map(|(key, label)| {
-                let mut values: Vec<FacetValue> = counts
-                    .get(Facet::from_path([*key]))
-                    .map(|(facet, count)| {
-                        let value = facet
-                            .to_path()
-                            .last()
-                            .copied()
-                            .unwrap_or_default()
-                            .to_string();
-                        let filter = format!("{key}:{value}");
-                        FacetValue {
-                            selected: selected
-                                .iter()
-                                .any(|(k, vs)| k == key && vs.contains(&value)),
-                            filter,
-                            label: value,
-                            count,
-                        }
-                    })
-                    .collect();
-                values.sort_by(|a, b| b.count.cmp(&a.count).then(a.label.cmp(&b.label)));
-                (!values.is_empty()).then(|| FacetGroup {
-                    key: key.to_string(),
-                    label: label.to_string(),
-                    values,
-                })
-            })
-            .collect();
-        Ok(resp)
+        Ok(Some(BooleanQuery::new(clauses)))
     }
 
     fn facet_term(&self, key: &str, value: &str) -> Box<dyn Query> {
@@ -250,6 +355,9 @@ impl Engine {
     fn text_query(&self, parts: &[Part]) -> tantivy::Result<Box<dyn Query>> {
         let f = &self.fields;
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // While planning, every field's prefix terms are looked up even if
+        // one lookup misses, so all the misses are noted at once.
+        let mut failed = Ok(());
         let mut add = |q: Box<dyn Query>, boost: f32| {
             should.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
         };
@@ -284,8 +392,9 @@ impl Engine {
                         if field == f.pinyin || field == f.terms {
                             continue;
                         }
-                        for t in self.prefix_terms(field, c)? {
-                            add(term(field, &t), weight);
+                        match self.prefix_terms(field, c) {
+                            Ok(ts) => ts.iter().for_each(|t| add(term(field, t), weight)),
+                            Err(e) => failed = Err(e),
                         }
                     }
                 }
@@ -296,6 +405,7 @@ impl Engine {
                 }
             }
         }
+        failed?;
         Ok(Box::new(BooleanQuery::new(should)))
     }
 
@@ -378,6 +488,56 @@ fn join_run(grams: &[String]) -> String {
         s.extend(g.chars().skip(1));
     }
     s
+}
+
+/// A read failed because its chunk is not fetched yet (while planning).
+fn is_missing(e: &tantivy::TantivyError) -> bool {
+    matches!(e, tantivy::TantivyError::IoError(io) if crate::chunks::is_missing(io))
+}
+
+fn facet_collector() -> FacetCollector {
+    let mut facets = FacetCollector::for_field("facets");
+    for (key, _) in GROUPS {
+        facets.add_facet(Facet::from_path([key]));
+    }
+    facets
+}
+
+/// Counts per group, most frequent first; the selected values marked.
+fn facet_groups(
+    counts: &tantivy::collector::FacetCounts,
+    selected: &[(String, Vec<String>)],
+) -> Vec<FacetGroup> {
+    GROUPS
+        .iter()
+        .filter_map(|(key, label)| {
+            let mut values: Vec<FacetValue> = counts
+                .get(Facet::from_path([*key]))
+                .map(|(facet, count)| {
+                    let value = facet
+                        .to_path()
+                        .last()
+                        .copied()
+                        .unwrap_or_default()
+                        .to_string();
+                    FacetValue {
+                        selected: selected
+                            .iter()
+                            .any(|(k, vs)| k == key && vs.contains(&value)),
+                        filter: format!("{key}:{value}"),
+                        label: value,
+                        count,
+                    }
+                })
+                .collect();
+            values.sort_by(|a, b| b.count.cmp(&a.count).then(a.label.cmp(&b.label)));
+            (!values.is_empty()).then(|| FacetGroup {
+                key: key.to_string(),
+                label: label.to_string(),
+                values,
+            })
+        })
+        .collect()
 }
 
 /// `key:value` filters grouped by key, unknown keys dropped.

@@ -267,4 +267,77 @@ mod tests {
         let engine = crate::open_site(dir.path()).unwrap();
         assert_eq!(engine.store().fetched_bytes(), written.boot_bytes);
     }
+
+    /// A catalog big enough to spread over many chunks.
+    fn many_docs() -> Vec<IndexDoc> {
+        let things = [
+            "出生医学证明",
+            "营业执照",
+            "身份证",
+            "户口迁移",
+            "社会保障卡",
+            "不动产登记",
+        ];
+        let acts = ["补办", "变更", "注销", "申领", "查询"];
+        (0..3000)
+            .map(|i| {
+                let name = format!("{}{}（第{i}项）", things[i % 6], acts[i % 5]);
+                IndexDoc {
+                    materials: format!("申请表 {} 复印件 编号{i}", things[(i + 1) % 6]),
+                    body: format!("{name}的办理流程说明，窗口{}号，材料{i}份。", i % 40),
+                    facets: vec![("dept".into(), format!("部门{}", i % 12))],
+                    ..doc(&format!("C{i}"), &name, "")
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_planned_query_searches_without_fetching() {
+        let dir = tempfile::tempdir().unwrap();
+        write(&many_docs(), dir.path()).unwrap();
+        let folder = dir.path().join(crate::CHUNK_DIR);
+        for (q, facets) in [
+            ("营业执照", false),
+            ("证", true),
+            ("身份证 补办", true),
+            ("yyzz", false),
+        ] {
+            let engine = crate::open_site(dir.path()).unwrap();
+            let req = Request {
+                q: q.into(),
+                facets,
+                ..Request::default()
+            };
+            let mut rounds = 0;
+            loop {
+                let wanted = engine.plan(&req);
+                if wanted.is_empty() {
+                    break;
+                }
+                rounds += 1;
+                assert!(rounds <= 8, "{q}: planning does not converge");
+                for i in wanted {
+                    let name = engine.store().manifest().chunk_name(i);
+                    let bytes = std::fs::read(folder.join(name)).unwrap();
+                    engine.store().insert(i, bytes).unwrap();
+                }
+            }
+            // Dictionaries, then postings, then documents, then facets.
+            assert!(rounds <= 3 + facets as usize, "{q}: {rounds} rounds");
+            let fetched = engine.store().fetched_bytes();
+            let planned = engine.search(&req).unwrap();
+            assert_eq!(
+                engine.store().fetched_bytes(),
+                fetched,
+                "{q}: the search read only planned chunks"
+            );
+            let plain = crate::open_site(dir.path()).unwrap().search(&req).unwrap();
+            assert_eq!(planned, plain, "{q}: planning changes no result");
+            assert!(
+                !planned.hits.is_empty() || q == "yyzz",
+                "{q}: finds something"
+            );
+        }
+    }
 }
