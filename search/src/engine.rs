@@ -279,10 +279,9 @@ impl Engine {
             if *with_positions
                 && !info.positions_range.is_empty()
                 && let Some(file) = file
+                && let Err(e) = file.slice(info.positions_range.clone()).read_bytes()
             {
-                if let Err(e) = file.slice(info.positions_range.clone()).read_bytes() {
-                    failed = Err(e.into());
-                }
+                failed = Err(e.into());
             }
         }
         std::mem::replace(&mut failed, Ok(()))?;
