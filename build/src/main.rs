@@ -327,6 +327,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 filters,
                 offset: 0,
                 limit,
+                facets: true,
             };
             let resp = engine.search(&req)?;
             if json {

@@ -2,10 +2,10 @@
 //! into fixed-size chunks with immutable names, plus a manifest.
 //!
 //! A reader fetches only the chunks the query touches, through a
-//! [`ChunkSource`] (files on disk natively, synchronous HTTP in the browser's
-//! worker). The chunks needed to open the index and answer the first
-//! keystrokes (term dictionaries of the name fields, field norms, footers)
-//! are recorded at build time and shipped as one "boot" file.
+//! [`ChunkSource`] (files on disk natively, HTTP in the browser's worker).
+//! The exact byte ranges opening the index reads (footers, dictionary
+//! indexes, the name fields' norms) are recorded at build time and shipped
+//! as one "boot" file.
 //!
 //! The browser cannot wait for chunks one by one (each is a round trip), so
 //! a query is first *planned* (see `Engine::plan`): while planning, a read of
@@ -46,8 +46,9 @@ pub struct Manifest {
     pub len: usize,
     /// Index file name → (offset, length) in the blob.
     pub files: BTreeMap<String, (usize, usize)>,
-    /// Chunks shipped together in the boot file, in this order.
-    pub boot: Vec<usize>,
+    /// Byte ranges of the blob `(offset, length)` shipped together in the
+    /// boot file, in this order: exactly what opening the index reads.
+    pub boot: Vec<(usize, usize)>,
     /// Documents in the index.
     pub docs: u64,
 }
@@ -85,8 +86,12 @@ pub struct ChunkStore {
     manifest: Manifest,
     source: Box<dyn ChunkSource>,
     cache: Mutex<HashMap<usize, OwnedBytes>>,
-    /// Every chunk ever read, in first-read order (to record the boot set).
+    /// The boot file's ranges: (offset in the blob, bytes), by offset.
+    boot: Mutex<Vec<(usize, OwnedBytes)>>,
+    /// Every chunk ever read, in first-read order.
     touched: Mutex<Vec<usize>>,
+    /// Every byte range read (to record the boot set at build time).
+    reads: Mutex<Vec<Range<usize>>>,
     fetched_bytes: Mutex<usize>,
     /// While planning, missing chunks are noted here instead of fetched.
     planning: AtomicBool,
@@ -123,7 +128,9 @@ impl ChunkStore {
             manifest,
             source,
             cache: Mutex::new(HashMap::new()),
+            boot: Mutex::new(Vec::new()),
             touched: Mutex::new(Vec::new()),
+            reads: Mutex::new(Vec::new()),
             fetched_bytes: Mutex::new(0),
             planning: AtomicBool::new(false),
             wanted: Mutex::new(BTreeSet::new()),
@@ -156,20 +163,46 @@ impl ChunkStore {
         &self.manifest
     }
 
-    /// Adds the boot file's chunks to the cache (they arrive together).
+    /// Keeps the boot file's ranges (they arrive together).
     pub fn load_boot(&self, bytes: &[u8]) -> io::Result<()> {
         let mut at = 0;
-        let mut cache = self.cache.lock().unwrap();
-        for &i in &self.manifest.boot {
-            let len = self.chunk_len(i);
+        let mut boot = Vec::with_capacity(self.manifest.boot.len());
+        for &(offset, len) in &self.manifest.boot {
             let piece = bytes
                 .get(at..at + len)
                 .ok_or_else(|| corrupt("boot file too short"))?;
-            cache.insert(i, OwnedBytes::new(piece.to_vec()));
+            boot.push((offset, OwnedBytes::new(piece.to_vec())));
             at += len;
         }
+        boot.sort_by_key(|(offset, _)| *offset);
+        *self.boot.lock().unwrap() = boot;
         *self.fetched_bytes.lock().unwrap() += bytes.len();
         Ok(())
+    }
+
+    /// `range` from the boot file, if it holds all of it.
+    fn in_boot(&self, range: &Range<usize>) -> Option<OwnedBytes> {
+        let boot = self.boot.lock().unwrap();
+        let i = boot.partition_point(|(offset, _)| *offset <= range.start);
+        let (offset, bytes) = boot.get(i.checked_sub(1)?)?;
+        (range.end <= offset + bytes.len())
+            .then(|| bytes.slice(range.start - offset..range.end - offset))
+    }
+
+    /// The byte ranges read so far, merged: what the boot file must hold
+    /// for the reads made so far to need no chunk.
+    pub fn read_ranges(&self) -> Vec<(usize, usize)> {
+        let mut reads = self.reads.lock().unwrap().clone();
+        reads.sort_by_key(|r| r.start);
+        let mut out: Vec<Range<usize>> = Vec::new();
+        for r in reads {
+            match out.last_mut() {
+                // Close neighbours travel as one range: fewer seams, same bytes.
+                Some(last) if r.start <= last.end + 64 => last.end = last.end.max(r.end),
+                _ => out.push(r),
+            }
+        }
+        out.into_iter().map(|r| (r.start, r.len())).collect()
     }
 
     /// Chunks read so far, in first-read order.
@@ -234,6 +267,10 @@ impl ChunkStore {
     fn read(&self, range: Range<usize>, note_on_miss: &Range<usize>) -> io::Result<OwnedBytes> {
         if range.is_empty() {
             return Ok(OwnedBytes::empty());
+        }
+        self.reads.lock().unwrap().push(range.clone());
+        if let Some(bytes) = self.in_boot(&range) {
+            return Ok(bytes);
         }
         self.check_planned(&range, note_on_miss)?;
         let size = self.manifest.chunk_size;
@@ -398,11 +435,13 @@ pub fn pack(
     (manifest, chunks)
 }
 
-/// The boot file's bytes: the named chunks in order.
+/// The boot file's bytes: the manifest's ranges of the blob, in order.
 pub fn boot_bytes(manifest: &Manifest, chunks: &[Vec<u8>]) -> Vec<u8> {
-    manifest
-        .boot
-        .iter()
-        .flat_map(|&i| chunks[i].iter().copied())
-        .collect()
+    let mut out = Vec::new();
+    for &(offset, len) in &manifest.boot {
+        for at in offset..offset + len {
+            out.push(chunks[at / manifest.chunk_size][at % manifest.chunk_size]);
+        }
+    }
+    out
 }

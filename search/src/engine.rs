@@ -138,6 +138,9 @@ pub struct Engine {
     reader: IndexReader,
     fields: Fields,
     store: Arc<ChunkStore>,
+    /// Each segment's positions file, in the searcher's segment order
+    /// (read while opening, so planning needs no extra round).
+    positions: Vec<Option<CompositeFile>>,
 }
 
 impl Engine {
@@ -151,11 +154,13 @@ impl Engine {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
+        let positions = positions_files(&index, &reader)?;
         let engine = Engine {
             index,
             reader,
             fields,
             store,
+            positions,
         };
         engine.warm()?;
         Ok(engine)
@@ -256,7 +261,7 @@ impl Engine {
         std::mem::replace(&mut failed, Ok(()))?;
         // Norms, postings and positions, all at once (tantivy itself reads
         // positions only once the postings are in).
-        let positions = self.positions_files()?;
+        let positions = &self.positions;
         for segment in searcher.segment_readers() {
             for (term, _) in &terms {
                 // Fields without norms answer with an error that is not ours.
@@ -297,23 +302,6 @@ impl Engine {
             searcher.search(&query, &facet_collector())?;
         }
         Ok(())
-    }
-
-    /// Each segment's positions file, in the searcher's segment order.
-    fn positions_files(&self) -> tantivy::Result<Vec<Option<CompositeFile>>> {
-        let searcher = self.reader.searcher();
-        let segments = self.index.searchable_segments()?;
-        searcher
-            .segment_readers()
-            .iter()
-            .map(|reader| {
-                let Some(segment) = segments.iter().find(|s| s.id() == reader.segment_id()) else {
-                    return Ok(None);
-                };
-                let file = segment.open_read(SegmentComponent::Positions)?;
-                Ok(Some(CompositeFile::open(&file)?))
-            })
-            .collect()
     }
 
     fn top(
@@ -370,7 +358,7 @@ impl Engine {
                         for g in grams {
                             add(term(field, g), weight);
                         }
-                        if grams.len() > 1 && field != f.synonyms {
+                        if grams.len() > 1 && (field == f.name || field == f.aliases) {
                             let terms = grams
                                 .iter()
                                 .map(|g| Term::from_field_text(field, g))
@@ -487,6 +475,26 @@ fn join_run(grams: &[String]) -> String {
         s.extend(g.chars().skip(1));
     }
     s
+}
+
+/// Each segment's positions file, in the searcher's segment order.
+fn positions_files(
+    index: &Index,
+    reader: &IndexReader,
+) -> tantivy::Result<Vec<Option<CompositeFile>>> {
+    let segments = index.searchable_segments()?;
+    reader
+        .searcher()
+        .segment_readers()
+        .iter()
+        .map(|r| {
+            let Some(segment) = segments.iter().find(|s| s.id() == r.segment_id()) else {
+                return Ok(None);
+            };
+            let file = segment.open_read(SegmentComponent::Positions)?;
+            Ok(Some(CompositeFile::open(&file)?))
+        })
+        .collect()
 }
 
 /// A read failed because its chunk is not fetched yet (while planning).

@@ -94,10 +94,12 @@ pub fn schema() -> Schema {
     b.add_text_field("synonyms", zh(false, false, false));
     b.add_text_field("pinyin", words.clone());
     b.add_text_field("terms", words);
-    b.add_text_field("department", zh(false, true, false));
-    b.add_text_field("materials", zh(false, true, true));
-    b.add_text_field("conditions", zh(false, true, true));
-    b.add_text_field("body", zh(false, true, true));
+    // Phrases are scored in names and aliases only: positions of the long
+    // texts would be the biggest download of a first query.
+    b.add_text_field("department", zh(false, false, false));
+    b.add_text_field("materials", zh(false, false, true));
+    b.add_text_field("conditions", zh(false, false, true));
+    b.add_text_field("body", zh(false, false, true));
     b.add_text_field("excerpt", STORED);
     b.add_facet_field("facets", FacetOptions::default());
     b.build()

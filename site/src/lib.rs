@@ -30,8 +30,12 @@ pub enum FromWorker {
     Results {
         id: u32,
         response: Response,
+        /// Time the search took once its chunks were here.
         millis: f64,
+        /// Bytes of index fetched so far.
         fetched: usize,
+        /// Rounds of parallel chunk fetches this query needed.
+        rounds: u32,
     },
     Failed {
         id: Option<u32>,

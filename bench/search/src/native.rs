@@ -5,7 +5,7 @@
 use crate::{Naive, QUERIES, kb, mb, raw_and_br, read_set, score, summary};
 use anyhow::{Context, Result, bail};
 use portal_build::{load, relevance, search_index, views::Ctx};
-use portal_search::{Engine, Manifest, Request};
+use portal_search::{Engine, Manifest, Request, Response};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -63,7 +63,7 @@ pub fn index(content: &Path, repeat: usize) -> Result<Value> {
         "index_median_s": t.p50,
         "docs": m.docs,
         "chunks": m.chunks,
-        "boot_chunks": m.boot.len(),
+        "boot_ranges": m.boot.len(),
         "blob_bytes": m.len,
         "index_raw_bytes": raw,
         "index_br_bytes": br,
@@ -115,15 +115,26 @@ impl SiteIndex {
         })
     }
 
-    /// Chunks read so far that did not come with the boot file, each once.
+    /// Chunks read so far (reads the boot file answers touch none), each once.
     fn fetched(&self, engine: &Engine) -> Vec<usize> {
-        let boot: HashSet<usize> = self.manifest.boot.iter().copied().collect();
-        engine
-            .store()
-            .touched()
-            .into_iter()
-            .filter(|i| !boot.contains(i))
-            .collect()
+        engine.store().touched()
+    }
+
+    /// Brotli bytes of the boot file by index file kind, its compressed
+    /// size shared out by the raw bytes of each kind.
+    fn boot_by_component(&self) -> BTreeMap<String, f64> {
+        let ratio = self.boot_sizes.1 as f64 / self.boot_sizes.0.max(1) as f64;
+        let mut out: BTreeMap<String, f64> = BTreeMap::new();
+        for &(start, n) in &self.manifest.boot {
+            for (name, &(off, len)) in &self.manifest.files {
+                let (a, b) = (start.max(off), (start + n).min(off + len));
+                if a < b {
+                    let kind = name.rsplit_once('.').map_or(name.as_str(), |(_, x)| x);
+                    *out.entry(format!(".{kind}")).or_default() += (b - a) as f64 * ratio;
+                }
+            }
+        }
+        out
     }
 
     /// Brotli bytes of `chunks` by index file kind (postings `.idx`,
@@ -153,12 +164,43 @@ impl SiteIndex {
     }
 }
 
+/// What the search box sends as you type: no facet counts.
 fn request(q: &str) -> Request {
     Request {
         q: q.into(),
         limit: 10,
+        facets: false,
         ..Request::default()
     }
+}
+
+/// Runs `req` as the worker does: plan, fetch each stage's chunks together
+/// (one round trip per stage), then search. Returns the response and the
+/// sequential round trips it took, counting each chunk the search still had
+/// to read by itself as one more.
+fn search_planned(engine: &Engine, dist: &Path, req: &Request) -> Result<(Response, usize)> {
+    let dir = dist.join(portal_search::CHUNK_DIR);
+    let store = engine.store();
+    let mut rounds = 0;
+    loop {
+        let wanted = engine.plan(req);
+        if wanted.is_empty() || rounds == 8 {
+            break;
+        }
+        rounds += 1;
+        for i in wanted {
+            store.insert(i, std::fs::read(dir.join(store.manifest().chunk_name(i)))?)?;
+        }
+    }
+    let touched = store.touched().len();
+    let fetched = store.fetched_bytes();
+    let resp = engine.search(req)?;
+    let unplanned = if store.fetched_bytes() > fetched {
+        store.touched().len() - touched
+    } else {
+        0
+    };
+    Ok((resp, rounds + unplanned))
 }
 
 fn open(dist: &Path) -> Result<Engine> {
@@ -171,7 +213,7 @@ pub fn bytes(dist: &Path) -> Result<Value> {
     let (man_raw, man_br) = site.manifest_sizes;
     let (boot_raw, boot_br) = site.boot_sizes;
     println!(
-        "index: {} documents, {} chunks; manifest {} ({} br), boot file {} chunks = {} ({} br)",
+        "index: {} documents, {} chunks; manifest {} ({} br), boot file {} ranges = {} ({} br)",
         m.docs,
         m.chunks,
         kb(man_raw as f64),
@@ -194,7 +236,7 @@ pub fn bytes(dist: &Path) -> Result<Value> {
     let mut components: BTreeMap<String, f64> = BTreeMap::new();
     for q in QUERIES {
         let engine = open(dist)?;
-        let resp = engine.search(&request(q))?;
+        let (resp, rounds) = search_planned(&engine, dist, &request(q))?;
         let chunks = site.fetched(&engine);
         let (raw, br) = site.sizes(&chunks);
         for (k, v) in site.by_component(&chunks) {
@@ -202,8 +244,8 @@ pub fn bytes(dist: &Path) -> Result<Value> {
         }
         let total_raw = man_raw + boot_raw + raw;
         let total_br = man_br + boot_br + br;
-        // manifest → boot → each chunk in turn (sync XHRs, one at a time).
-        let trips = 2 + chunks.len();
+        // manifest → boot → one round per planned stage.
+        let trips = 2 + rounds;
         println!(
             "{:<18} {:>6} {:>7} {:>11} {:>11} {:>13} {:>11}",
             q,
@@ -245,7 +287,7 @@ pub fn bytes(dist: &Path) -> Result<Value> {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let boot_parts = site.by_component(&m.boot);
+    let boot_parts = site.boot_by_component();
     println!("  what the boot file holds (brotli): {}", show(&boot_parts));
     println!(
         "  what a first query reads beyond it (brotli, mean per query): {}",
@@ -260,9 +302,10 @@ pub fn bytes(dist: &Path) -> Result<Value> {
         let chars: Vec<char> = q.chars().collect();
         let mut most = 0u64;
         let mut before = 0u64;
+        let mut trips = 2;
         for n in 1..=chars.len() {
             let prefix: String = chars[..n].iter().collect();
-            engine.search(&request(&prefix))?;
+            trips += search_planned(&engine, dist, &request(&prefix))?.1;
             let (_, br) = site.sizes(&site.fetched(&engine));
             most = most.max(br - before);
             before = br;
@@ -272,7 +315,7 @@ pub fn bytes(dist: &Path) -> Result<Value> {
         typed.push(json!({
             "q": q, "chunks": chunks.len(), "raw": raw, "br": br,
             "total_br": man_br + boot_br + br, "max_keystroke_br": most,
-            "round_trips": 2 + chunks.len(),
+            "round_trips": trips,
         }));
     }
     let tcol =
@@ -297,7 +340,7 @@ pub fn bytes(dist: &Path) -> Result<Value> {
     let mut seen: HashSet<usize> = HashSet::new();
     let mut further = Vec::new();
     for (n, q) in QUERIES.iter().enumerate() {
-        engine.search(&request(q))?;
+        search_planned(&engine, dist, &request(q))?;
         let new: Vec<usize> = site
             .fetched(&engine)
             .into_iter()
@@ -333,8 +376,33 @@ pub fn bytes(dist: &Path) -> Result<Value> {
         kb(alone_br.p95),
         kb(alone_br.max)
     );
+    // The results page (`/search/?q=`): 20 results and the facet counts.
+    let mut page_br = Vec::new();
+    let mut page_trips = Vec::new();
+    for q in QUERIES {
+        let engine = open(dist)?;
+        let req = Request {
+            limit: 20,
+            facets: true,
+            ..request(q)
+        };
+        let (_, rounds) = search_planned(&engine, dist, &req)?;
+        let (_, br) = site.sizes(&site.fetched(&engine));
+        page_br.push((man_br + boot_br + br) as f64);
+        page_trips.push((2 + rounds) as f64);
+    }
+    let (page_br, page_trips) = (summary(&page_br), summary(&page_trips));
+    println!(
+        "\nresults page on a fresh visit (limit 20, facet counts): brotli p50 {} p95 {} max {}; round trips p50 {} max {}",
+        kb(page_br.p50),
+        kb(page_br.p95),
+        kb(page_br.max),
+        page_trips.p50,
+        page_trips.max
+    );
     Ok(json!({
-        "docs": m.docs, "chunks": m.chunks, "boot_chunks": m.boot.len(),
+        "results_page_br": page_br, "results_page_round_trips": page_trips,
+        "docs": m.docs, "chunks": m.chunks, "boot_ranges": m.boot.len(),
         "chunks_fetched_by_open": open_extra,
         "manifest": {"raw": man_raw, "br": man_br},
         "boot": {"raw": boot_raw, "br": boot_br},

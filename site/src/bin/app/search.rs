@@ -42,6 +42,8 @@ pub fn SearchBox(initial: String) -> impl IntoView {
             Request {
                 q,
                 limit: 8,
+                // Suggestions show no facet counts: skip the costly part.
+                facets: false,
                 ..Request::default()
             },
             move |r| {
@@ -140,6 +142,7 @@ fn url_state() -> Request {
         filters: get_all("f"),
         offset: 0,
         limit: 20,
+        facets: true,
     }
 }
 
