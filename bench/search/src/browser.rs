@@ -384,7 +384,7 @@ async fn portal(
         let (ran, _, rabr) = br.total(&again, is_app);
         let (alln, _, allbr) = br.total(&again, |_| true);
         println!(
-            "  cold visit /search/?q={q}: index {n} requests (sequential), {} sent, {} with brotli; app code {an} requests {} ({} br); whole visit {} ({} br); index encodings sent: {:?}",
+            "  cold visit /search/?q={q}: index {n} requests (each planned stage in parallel), {} sent, {} with brotli; app code {an} requests {} ({} br); whole visit {} ({} br); index encodings sent: {:?}",
             kb(raw as f64),
             kb(brotli as f64),
             kb(araw as f64),
