@@ -90,16 +90,18 @@ pub fn schema() -> Schema {
     b.add_text_field("code", STRING | STORED);
     b.add_text_field("card", STORED);
     b.add_text_field("name", zh(true, true, true));
-    b.add_text_field("aliases", zh(false, true, true));
+    // Norms (a byte per document per field, read whole) only where length
+    // matters most: in names, where a short name matching wins.
+    b.add_text_field("aliases", zh(false, true, false));
     b.add_text_field("synonyms", zh(false, false, false));
     b.add_text_field("pinyin", words.clone());
     b.add_text_field("terms", words);
     // Phrases are scored in names and aliases only: positions of the long
     // texts would be the biggest download of a first query.
     b.add_text_field("department", zh(false, false, false));
-    b.add_text_field("materials", zh(false, false, true));
-    b.add_text_field("conditions", zh(false, false, true));
-    b.add_text_field("body", zh(false, false, true));
+    b.add_text_field("materials", zh(false, false, false));
+    b.add_text_field("conditions", zh(false, false, false));
+    b.add_text_field("body", zh(false, false, false));
     b.add_text_field("excerpt", STORED);
     b.add_facet_field("facets", FacetOptions::default());
     b.build()
