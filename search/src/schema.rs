@@ -1,8 +1,10 @@
 //! The index's fields and their weights.
 //!
-//! Names answer the first keystrokes; the heavier fields (materials,
-//! conditions, guide text) are only read when a query reaches them, so the
-//! browser fetches their parts of the index lazily (see [`crate::chunks`]).
+//! Names answer the first keystrokes; the heavier fields (requirements,
+//! guide text) are only read when a query reaches them, so the browser
+//! fetches their parts of the index lazily (see [`crate::chunks`]). Every
+//! field a query searches costs a dictionary block and a postings list per
+//! term, so fields that weigh the same share one.
 
 use crate::tokenizer::ZhTokenizer;
 use tantivy::Index;
@@ -32,8 +34,8 @@ pub struct Fields {
     /// Dictionary words of name and aliases (segmented at build time).
     pub terms: Field,
     pub department: Field,
-    pub materials: Field,
-    pub conditions: Field,
+    /// Materials and conditions (申请材料, 受理条件).
+    pub requirements: Field,
     /// Guide text, legal basis, everything else worth finding.
     pub body: Field,
     /// Stored only: a short text to show matches in.
@@ -41,9 +43,9 @@ pub struct Fields {
     pub facets: Field,
 }
 
-/// Search weights: name ≫ aliases ≫ department, materials, conditions >
+/// Search weights: name ≫ aliases ≫ department, materials and conditions >
 /// body text.
-pub fn weighted(f: &Fields) -> [(Field, f32); 9] {
+pub fn weighted(f: &Fields) -> [(Field, f32); 8] {
     [
         (f.name, 10.0),
         (f.aliases, 6.0),
@@ -51,8 +53,7 @@ pub fn weighted(f: &Fields) -> [(Field, f32); 9] {
         (f.terms, 4.0),
         (f.pinyin, 5.0),
         (f.department, 2.0),
-        (f.materials, 1.5),
-        (f.conditions, 1.5),
+        (f.requirements, 1.5),
         (f.body, 1.0),
     ]
 }
@@ -99,8 +100,7 @@ pub fn schema() -> Schema {
     // Phrases are scored in names and aliases only: positions of the long
     // texts would be the biggest download of a first query.
     b.add_text_field("department", zh(false, false, false));
-    b.add_text_field("materials", zh(false, false, false));
-    b.add_text_field("conditions", zh(false, false, false));
+    b.add_text_field("requirements", zh(false, false, false));
     b.add_text_field("body", zh(false, false, false));
     b.add_text_field("excerpt", STORED);
     b.add_facet_field("facets", FacetOptions::default());
@@ -118,8 +118,7 @@ pub fn fields(schema: &Schema) -> Fields {
         pinyin: f("pinyin"),
         terms: f("terms"),
         department: f("department"),
-        materials: f("materials"),
-        conditions: f("conditions"),
+        requirements: f("requirements"),
         body: f("body"),
         excerpt: f("excerpt"),
         facets: f("facets"),

@@ -105,7 +105,9 @@ fn build_files(docs: &[IndexDoc]) -> anyhow_like::Result<BTreeMap<String, Vec<u8
         // The chunks travel brotli-compressed; compressing twice only
         // hides the text from brotli.
         docstore_compression: Compressor::None,
-        docstore_blocksize: 4096,
+        // A block is the unit a result's card is read in; at 16 KiB, one
+        // chunk, the block index that opening reads stays small.
+        docstore_blocksize: 16 * 1024,
         ..IndexSettings::default()
     };
     let index = Index::builder()
@@ -129,8 +131,8 @@ fn build_files(docs: &[IndexDoc]) -> anyhow_like::Result<BTreeMap<String, Vec<u8
         doc.add_text(f.pinyin, &d.pinyin);
         doc.add_text(f.terms, &d.terms);
         doc.add_text(f.department, &d.card.department);
-        doc.add_text(f.materials, &d.materials);
-        doc.add_text(f.conditions, &d.conditions);
+        doc.add_text(f.requirements, &d.materials);
+        doc.add_text(f.requirements, &d.conditions);
         doc.add_text(f.body, &d.body);
         doc.add_text(f.excerpt, &d.excerpt);
         for (key, value) in &d.facets {
