@@ -217,6 +217,18 @@ impl Engine {
         Ok(resp)
     }
 
+    /// Runs a search if everything it reads is here (the usual case once
+    /// the first queries have run); `None` if chunks are missing, which
+    /// [`Engine::plan`] then names. Never fetches.
+    pub fn search_if_here(&self, req: &Request) -> tantivy::Result<Option<Response>> {
+        let _planning = self.store.planning();
+        match self.search(req) {
+            Ok(resp) => Ok(Some(resp)),
+            Err(e) if is_missing(&e) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// The chunks `req` needs next that are not here yet; empty once
     /// [`Engine::search`] can run without fetching. Each call walks the
     /// query's stages (term dictionaries, then postings and norms, then the

@@ -309,6 +309,11 @@ mod tests {
                 facets,
                 ..Request::default()
             };
+            assert_eq!(
+                engine.search_if_here(&req).unwrap(),
+                None,
+                "{q}: a fresh engine lacks the chunks"
+            );
             let mut rounds = 0;
             loop {
                 let wanted = engine.plan(&req);
@@ -334,6 +339,7 @@ mod tests {
             );
             let plain = crate::open_site(dir.path()).unwrap().search(&req).unwrap();
             assert_eq!(planned, plain, "{q}: planning changes no result");
+            assert_eq!(engine.search_if_here(&req).unwrap(), Some(plain));
             assert!(
                 !planned.hits.is_empty() || q == "yyzz",
                 "{q}: finds something"

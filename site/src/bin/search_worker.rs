@@ -134,13 +134,24 @@ async fn handle(scope: &DedicatedWorkerGlobalScope, shared: &Shared, msg: ToWork
                     message: "index not open".into(),
                 };
             };
-            let rounds = prefetch(&open.engine, &open.base, &request).await;
+            // Warm queries find everything here: one pass, no planning.
             let start = now(scope);
-            match open.engine.search(&request) {
-                Ok(response) => FromWorker::Results {
+            let answer = match open.engine.search_if_here(&request) {
+                Ok(Some(response)) => Ok((response, 0, now(scope) - start)),
+                Ok(None) => {
+                    let rounds = prefetch(&open.engine, &open.base, &request).await;
+                    let start = now(scope);
+                    open.engine
+                        .search(&request)
+                        .map(|r| (r, rounds, now(scope) - start))
+                }
+                Err(e) => Err(e),
+            };
+            match answer {
+                Ok((response, rounds, millis)) => FromWorker::Results {
                     id,
                     response,
-                    millis: now(scope) - start,
+                    millis,
                     fetched: open.engine.store().fetched_bytes(),
                     rounds,
                 },
