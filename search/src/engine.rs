@@ -176,7 +176,7 @@ impl Engine {
             for (field, _) in schema::weighted(&self.fields) {
                 segment.inverted_index(field)?;
                 if tier.contains(&field) {
-                    // Fields without norms (synonyms, pinyin) have none to read.
+                    // Fields without norms have none to read.
                     segment.get_fieldnorms_reader(field).ok();
                 }
             }

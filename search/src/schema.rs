@@ -90,9 +90,10 @@ pub fn schema() -> Schema {
     );
     b.add_text_field("code", STRING | STORED);
     b.add_text_field("card", STORED);
-    b.add_text_field("name", zh(true, true, true));
-    // Norms (a byte per document per field, read whole) only where length
-    // matters most: in names, where a short name matching wins.
+    // No field norms (a byte per document per field, read whole: 50 kB of
+    // brotli at 100k items for names alone). Length still counts through
+    // the phrase and whole-word boosts.
+    b.add_text_field("name", zh(true, true, false));
     b.add_text_field("aliases", zh(false, true, false));
     b.add_text_field("synonyms", zh(false, false, false));
     b.add_text_field("pinyin", words.clone());
