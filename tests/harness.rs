@@ -50,20 +50,8 @@ pub struct Demo {
 /// --demo`: static files, the case API on a temporary SQLite file with
 /// sample cases, server-rendered pages, `/search/` without JavaScript.
 pub fn serve_demo() -> Demo {
-    let dir = tempfile::tempdir().unwrap();
-    let dist = dir.path().join("dist");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let today = chrono::Local::now().date_naive();
-    assert!(
-        portal_build::site::build_with_app(
-            &root.join("content"),
-            &root.join("public"),
-            Some(&app_dir()),
-            &dist,
-            today
-        )
-        .unwrap()
-    );
+    let (dir, dist) = portal_tests::build_demo_site(Some(&app_dir()));
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     listener.set_nonblocking(true).unwrap();
@@ -85,8 +73,7 @@ pub fn serve_demo() -> Demo {
             let mut state =
                 portal_server::api::ApiState::new(db, secrets, portal_core::Calendar::new(&[]))
                     .with_lookups_per_minute(1000);
-            let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-            let pages = portal_build::pages::ServerPages::load(&root.join("content"))
+            let pages = portal_build::pages::ServerPages::load(&portal_tests::demo_content())
                 .unwrap()
                 .with_assets(&served);
             state.pages = Some(std::sync::Arc::new(pages));

@@ -14,6 +14,20 @@ pub fn demo_content() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../content")
 }
 
+/// The demo content built into a fresh temporary folder (dated today, with
+/// the browser app Trunk built when `app` is given); returns the folder and
+/// the site in it.
+pub fn build_demo_site(app: Option<&Path>) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("dist");
+    let public = Path::new(env!("CARGO_MANIFEST_DIR")).join("../public");
+    let today = chrono::Local::now().date_naive();
+    let built =
+        portal_build::site::build_with_app(&demo_content(), &public, app, &dist, today).unwrap();
+    assert!(built, "the demo content builds");
+    (dir, dist)
+}
+
 /// A fixed "today" so rendered pages are reproducible.
 pub fn today() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2025, 11, 20).unwrap()

@@ -10,19 +10,7 @@ fn engine() -> &'static Engine {
     static SITE: OnceLock<(tempfile::TempDir, Engine)> = OnceLock::new();
     &SITE
         .get_or_init(|| {
-            let dir = tempfile::tempdir().unwrap();
-            let dist = dir.path().join("dist");
-            let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-            let today = chrono::Local::now().date_naive();
-            assert!(
-                portal_build::site::build(
-                    &root.join("content"),
-                    &root.join("public"),
-                    &dist,
-                    today
-                )
-                .unwrap()
-            );
+            let (dir, dist) = portal_tests::build_demo_site(None);
             let engine = portal_search::open_site(&dist).unwrap();
             (dir, engine)
         })

@@ -253,67 +253,90 @@ impl Engine {
         let searcher = self.reader.searcher();
         let mut terms: Vec<(Term, bool)> = Vec::new();
         query.query_terms(&mut |t, positions| terms.push((t.clone(), positions)));
-        let mut failed = Ok(());
-        // Term dictionaries.
-        let mut infos = Vec::new();
-        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
-            for (term, positions) in &terms {
-                let found = segment
-                    .inverted_index(term.field())
-                    .and_then(|index| Ok(index.get_term_info(term)?.map(|i| (index, i))));
-                match found {
-                    Ok(Some((index, info))) => {
-                        infos.push((ord, term.field(), index, info, *positions))
-                    }
-                    Ok(None) => {}
-                    Err(e) => failed = Err(e),
-                }
-            }
-        }
-        std::mem::replace(&mut failed, Ok(()))?;
-        // Norms, postings and positions, all at once (tantivy itself reads
-        // positions only once the postings are in).
-        let positions = &self.positions;
-        for segment in searcher.segment_readers() {
-            for (term, _) in &terms {
-                // Fields without norms answer with an error that is not ours.
-                if let Err(e) = segment.get_fieldnorms_reader(term.field())
-                    && is_missing(&e)
-                {
-                    failed = Err(e);
-                }
-            }
-        }
-        for (ord, field, index, info, with_positions) in &infos {
-            if let Err(e) =
-                index.read_block_postings_from_terminfo(info, IndexRecordOption::WithFreqs)
-            {
-                failed = Err(e.into());
-            }
-            let file = positions
-                .get(*ord)
-                .and_then(|p| p.as_ref()?.open_read(*field));
-            if *with_positions
-                && !info.positions_range.is_empty()
-                && let Some(file) = file
-                && let Err(e) = file.slice(info.positions_range.clone()).read_bytes()
-            {
-                failed = Err(e.into());
-            }
-        }
-        std::mem::replace(&mut failed, Ok(()))?;
+        let found = self.plan_dictionaries(&searcher, &terms)?;
+        self.plan_postings(&searcher, &terms, &found)?;
         // The matching documents.
+        let mut stage = Stage::default();
         let (_, top) = searcher.search(&query, &(Count, self.top(req)))?;
         for (_, addr) in top {
-            if let Err(e) = searcher.doc::<TantivyDocument>(addr) {
-                failed = Err(e);
-            }
+            stage.note(searcher.doc::<TantivyDocument>(addr));
         }
-        std::mem::replace(&mut failed, Ok(()))?;
+        stage.end()?;
         if req.facets {
             searcher.search(&query, &facet_collector())?;
         }
         Ok(())
+    }
+
+    /// Looks every term up in its field's dictionary, in every segment.
+    fn plan_dictionaries(
+        &self,
+        searcher: &tantivy::Searcher,
+        terms: &[(Term, bool)],
+    ) -> tantivy::Result<Vec<Found>> {
+        let mut stage = Stage::default();
+        let mut found = Vec::new();
+        for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
+            for (term, positions) in terms {
+                let looked_up = segment
+                    .inverted_index(term.field())
+                    .and_then(|index| Ok(index.get_term_info(term)?.map(|i| (index, i))));
+                if let Some(Some((index, info))) = stage.note(looked_up) {
+                    found.push(Found {
+                        segment_ord,
+                        field: term.field(),
+                        index,
+                        info,
+                        positions: *positions,
+                    });
+                }
+            }
+        }
+        stage.end()?;
+        Ok(found)
+    }
+
+    /// Reads norms, postings and positions of the terms found, all at once
+    /// (tantivy itself reads positions only once the postings are in).
+    fn plan_postings(
+        &self,
+        searcher: &tantivy::Searcher,
+        terms: &[(Term, bool)],
+        found: &[Found],
+    ) -> tantivy::Result<()> {
+        let mut stage = Stage::default();
+        for segment in searcher.segment_readers() {
+            for (term, _) in terms {
+                // Fields without norms answer with an error that is not ours.
+                if let Err(e) = segment.get_fieldnorms_reader(term.field())
+                    && is_missing(&e)
+                {
+                    stage.note::<()>(Err(e));
+                }
+            }
+        }
+        for f in found {
+            stage.note(
+                f.index
+                    .read_block_postings_from_terminfo(&f.info, IndexRecordOption::WithFreqs)
+                    .map_err(tantivy::TantivyError::from),
+            );
+            let file = self
+                .positions
+                .get(f.segment_ord)
+                .and_then(|p| p.as_ref()?.open_read(f.field));
+            if f.positions
+                && !f.info.positions_range.is_empty()
+                && let Some(file) = file
+            {
+                stage.note(
+                    file.slice(f.info.positions_range.clone())
+                        .read_bytes()
+                        .map_err(tantivy::TantivyError::from),
+                );
+            }
+        }
+        stage.end()
     }
 
     fn top(
@@ -487,6 +510,33 @@ fn join_run(grams: &[String]) -> String {
         s.extend(g.chars().skip(1));
     }
     s
+}
+
+/// A term a query uses, found in a segment's dictionary.
+struct Found {
+    segment_ord: usize,
+    field: tantivy::schema::Field,
+    index: Arc<tantivy::InvertedIndexReader>,
+    info: tantivy::postings::TermInfo,
+    /// The query needs its positions (a phrase).
+    positions: bool,
+}
+
+/// One stage of [`Engine::plan`]: goes on past failed reads (so every
+/// missing chunk of the stage is noted) and fails at its end.
+#[derive(Default)]
+struct Stage {
+    failed: Option<tantivy::TantivyError>,
+}
+
+impl Stage {
+    fn note<T>(&mut self, result: tantivy::Result<T>) -> Option<T> {
+        result.map_err(|e| self.failed = Some(e)).ok()
+    }
+
+    fn end(self) -> tantivy::Result<()> {
+        self.failed.map_or(Ok(()), Err)
+    }
 }
 
 /// Each segment's positions file, in the searcher's segment order.

@@ -444,7 +444,7 @@ impl ReceiptsFile {
             &r.item_name,
             &r.received,
         ];
-        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        let line: Vec<String> = fields.iter().map(|f| crate::csv::field(f)).collect();
         w.write_all(line.join(",").as_bytes())?;
         w.write_all(b"\r\n")?;
         // Each receipt reaches the file before the next case is opened.
@@ -461,20 +461,6 @@ impl ReceiptsFile {
             w.get_ref().sync_all()?;
         }
         Ok(())
-    }
-}
-
-/// Quotes when needed and defuses spreadsheet formulas.
-fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
     }
 }
 

@@ -4,6 +4,7 @@
 //! server or CDN.
 
 pub mod api;
+pub mod csv;
 pub mod db;
 pub mod demo;
 pub mod import;

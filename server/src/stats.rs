@@ -86,8 +86,8 @@ pub fn to_csv(stats: &[DepartmentStats]) -> String {
     for s in stats {
         out.push_str(&format!(
             "{},{},{},{},{},{},{},{},{},{},{}\r\n",
-            csv_field(&s.department),
-            csv_field(&s.department_name),
+            crate::csv::field(&s.department),
+            crate::csv::field(&s.department_name),
             s.received,
             s.refused,
             s.completed,
@@ -100,18 +100,4 @@ pub fn to_csv(stats: &[DepartmentStats]) -> String {
         ));
     }
     out
-}
-
-/// Quotes when needed, and defuses spreadsheet formulas (`=`, `+`, `-`, `@`).
-fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
 }

@@ -260,18 +260,6 @@ impl Driver {
     }
 }
 
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
 async fn run_js(c: &Client, script: &str, args: Vec<Value>) -> Result<Value> {
     let v = c.execute_async(script, args).await?;
     if let Some(e) = v.get("error") {
@@ -354,7 +342,10 @@ async fn portal(
     let mut cold = Vec::new();
     for q in QUERIES.iter().take(args.cold) {
         let c = driver.session().await?;
-        let url = format!("{base}/search/?q={}", urlencode(q));
+        let url = format!(
+            "{base}/search/?q={}",
+            form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>()
+        );
         let mark = log.mark();
         c.goto(&url).await?;
         c.wait()
