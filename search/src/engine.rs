@@ -3,6 +3,7 @@
 use crate::chunks::{ChunkStore, ChunkedDirectory};
 use crate::highlight::{self, Terms};
 use crate::schema::{self, Fields};
+use crate::term_infos::{KnownTermQuery, Statistics, TermInfos};
 use portal_core::analyzer::{self, Part};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -141,6 +142,7 @@ pub struct Engine {
     /// Each segment's positions file, in the searcher's segment order
     /// (read while opening, so planning needs no extra round).
     positions: Vec<Option<CompositeFile>>,
+    infos: Arc<TermInfos>,
 }
 
 impl Engine {
@@ -161,6 +163,7 @@ impl Engine {
             fields,
             store,
             positions,
+            infos: Arc::default(),
         };
         engine.warm()?;
         Ok(engine)
@@ -204,7 +207,7 @@ impl Engine {
             return Ok(resp);
         };
         let searcher = self.reader.searcher();
-        let (total, top) = searcher.search(&query, &(Count, self.top(req)))?;
+        let (total, top) = self.run(&searcher, &query, &(Count, self.top(req)))?;
         resp.total = total;
         let terms = Terms::new(&analyzer::query_parts(&req.q));
         for (score, addr) in top {
@@ -257,7 +260,7 @@ impl Engine {
         self.plan_postings(&searcher, &terms, &found)?;
         // The matching documents.
         let mut stage = Stage::default();
-        let (_, top) = searcher.search(&query, &(Count, self.top(req)))?;
+        let (_, top) = self.run(&searcher, &query, &(Count, self.top(req)))?;
         for (_, addr) in top {
             stage.note(searcher.doc::<TantivyDocument>(addr));
         }
@@ -280,7 +283,7 @@ impl Engine {
             for (term, positions) in terms {
                 let looked_up = segment
                     .inverted_index(term.field())
-                    .and_then(|index| Ok(index.get_term_info(term)?.map(|i| (index, i))));
+                    .and_then(|index| Ok(self.infos.get(segment, term)?.map(|i| (index, i))));
                 if let Some(Some((index, info))) = stage.note(looked_up) {
                     found.push(Found {
                         segment_ord,
@@ -339,6 +342,20 @@ impl Engine {
         stage.end()
     }
 
+    /// Searches with BM25 statistics from the remembered term lookups.
+    fn run<C: tantivy::collector::Collector>(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn Query,
+        collector: &C,
+    ) -> tantivy::Result<C::Fruit> {
+        let statistics = Statistics {
+            searcher,
+            infos: &self.infos,
+        };
+        searcher.search_with_statistics_provider(query, collector, &statistics)
+    }
+
     fn top(
         &self,
         req: &Request,
@@ -380,9 +397,14 @@ impl Engine {
         // While planning, every field's prefix terms are looked up even if
         // one lookup misses, so all the misses are noted at once.
         let mut failed = Ok(());
-        let mut add = |q: Box<dyn Query>, boost: f32| {
-            should.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
+        let infos = &self.infos;
+        let mut add_term = |field, text: &str, boost: f32| {
+            let term = Term::from_field_text(field, text);
+            let infos = infos.clone();
+            let query = KnownTermQuery { term, boost, infos };
+            should.push((Occur::Should, Box::new(query) as Box<dyn Query>));
         };
+        let mut phrases: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for part in parts {
             match part {
                 Part::Phrase(grams) => {
@@ -391,23 +413,25 @@ impl Engine {
                             continue;
                         }
                         for g in grams {
-                            add(term(field, g), weight);
+                            add_term(field, g, weight);
                         }
                         if grams.len() > 1 && (field == f.name || field == f.aliases) {
                             let terms = grams
                                 .iter()
                                 .map(|g| Term::from_field_text(field, g))
                                 .collect();
-                            add(
-                                Box::new(PhraseQuery::new(terms)),
-                                weight * grams.len() as f32,
-                            );
+                            let phrase = PhraseQuery::new(terms);
+                            let boost = weight * grams.len() as f32;
+                            phrases.push((
+                                Occur::Should,
+                                Box::new(BoostQuery::new(Box::new(phrase), boost)),
+                            ));
                         }
                     }
                     // The whole run as a dictionary word: 市长 the word, not
                     // 南京市|长江大桥.
                     let word = join_run(grams);
-                    add(term(f.terms, &word), 4.0 * grams.len() as f32);
+                    add_term(f.terms, &word, 4.0 * grams.len() as f32);
                 }
                 Part::Char(c) => {
                     for (field, weight) in schema::weighted(f) {
@@ -415,19 +439,20 @@ impl Engine {
                             continue;
                         }
                         match self.prefix_terms(field, c) {
-                            Ok(ts) => ts.iter().for_each(|t| add(term(field, t), weight)),
+                            Ok(ts) => ts.iter().for_each(|t| add_term(field, t, weight)),
                             Err(e) => failed = Err(e),
                         }
                     }
                 }
                 Part::Word(w) => {
                     for (field, weight) in schema::weighted(f) {
-                        add(term(field, w), weight);
+                        add_term(field, w, weight);
                     }
                 }
             }
         }
         failed?;
+        should.append(&mut phrases);
         Ok(Box::new(BooleanQuery::new(should)))
     }
 
@@ -494,13 +519,6 @@ impl Engine {
     pub fn index(&self) -> &Index {
         &self.index
     }
-}
-
-fn term(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
-    Box::new(TermQuery::new(
-        Term::from_field_text(field, text),
-        IndexRecordOption::WithFreqs,
-    ))
 }
 
 /// The run a phrase's bigrams came from: 身份 份证 → 身份证.

@@ -9,6 +9,7 @@ pub mod chunks;
 pub mod engine;
 pub mod highlight;
 pub mod schema;
+pub mod term_infos;
 pub mod tokenizer;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod writer;
