@@ -3,7 +3,7 @@
 
 use crate::page::{data, html};
 use portal_search::{Request, Response};
-use portal_site::{FromWorker, ToWorker};
+use portal_worker::{FromWorker, ToWorker};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;

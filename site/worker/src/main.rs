@@ -10,7 +10,7 @@
 use futures::future::join_all;
 use js_sys::Uint8Array;
 use portal_search::{ChunkSource, ChunkStore, Engine, Manifest, Request};
-use portal_site::{FromWorker, ToWorker};
+use portal_worker::{FromWorker, ToWorker};
 use std::cell::RefCell;
 use std::io;
 use std::rc::Rc;
