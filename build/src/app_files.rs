@@ -2,7 +2,7 @@
 //! under `app/h/` (hashed names, cached for a year), brotli copies beside.
 
 use anyhow::{Context, Result, bail};
-use portal_search::writer::{fnv_hex, write_compressed};
+use portal_search::writer::{CODE_QUALITY, fnv_hex, write_compressed};
 use serde::Serialize;
 use std::path::Path;
 
@@ -61,7 +61,11 @@ pub fn copy(dir: &Path, site: &Path) -> Result<AppFiles> {
         if name.contains('/') {
             bail!("unexpected file name in the app folder: {name}");
         }
-        write_compressed(&out.join(name), &std::fs::read(dir.join(name))?)?;
+        write_compressed(
+            &out.join(name),
+            &std::fs::read(dir.join(name))?,
+            CODE_QUALITY,
+        )?;
     }
     let worker = copy_worker(dir, &out)?;
     let files = AppFiles { js, wasm, worker };
@@ -83,8 +87,8 @@ fn copy_worker(dir: &Path, out: &Path) -> Result<String> {
         format!("search-worker-{hash}.js"),
         format!("search-worker-{hash}_bg.wasm"),
     );
-    write_compressed(&out.join(&js_name), &js)?;
-    write_compressed(&out.join(&wasm_name), &wasm)?;
+    write_compressed(&out.join(&js_name), &js, CODE_QUALITY)?;
+    write_compressed(&out.join(&wasm_name), &wasm, CODE_QUALITY)?;
     let loader = format!("search-worker-{hash}_loader.js");
     let shim = format!(
         "importScripts(\"./{js_name}\");wasm_bindgen({{ module_or_path: \"./{wasm_name}\" }});\n"

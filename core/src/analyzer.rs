@@ -13,7 +13,7 @@
 //! Nothing here needs a dictionary: pinyin and word segmentation happen at
 //! build time only, into extra fields.
 
-use unicode_normalization::UnicodeNormalization;
+include!(concat!(env!("OUT_DIR"), "/nfkc.rs"));
 
 /// Queries longer than this many characters are cut: nobody types more into
 /// a search box, and a pasted essay should not cost seconds.
@@ -63,11 +63,19 @@ pub fn fold_char(c: char, out: &mut impl FnMut(char)) {
         out(c.to_ascii_lowercase());
         return;
     }
-    for n in std::iter::once(c).nfkc() {
+    let mut buf = [0u8; 4];
+    for n in nfkc(c).unwrap_or_else(|| c.encode_utf8(&mut buf)).chars() {
         for l in n.to_lowercase() {
             out(simplify(l));
         }
     }
+}
+
+/// The NFKC form of `c`, if it differs (from the table `build.rs` writes).
+fn nfkc(c: char) -> Option<&'static str> {
+    let i = NFKC_FROM.binary_search(&(c as u32)).ok()?;
+    let start = if i == 0 { 0 } else { NFKC_ENDS[i - 1] };
+    Some(&NFKC_TO[usize::from(start)..usize::from(NFKC_ENDS[i])])
 }
 
 /// The folded form of a whole string (what the index "sees").
@@ -207,6 +215,22 @@ pub fn query_parts(query: &str) -> Vec<Part> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_nfkc_table_is_nfkc_of_every_character() {
+        use unicode_normalization::UnicodeNormalization;
+        let mut changed = 0;
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let expected: String = std::iter::once(c).nfkc().collect();
+            let got = nfkc(c).map_or(c.to_string(), str::to_string);
+            assert_eq!(got, expected, "NFKC of U+{:04X}", c as u32);
+            changed += usize::from(expected != c.to_string());
+        }
+        // The table is not empty by mistake: full-width forms, ㈱, ℡…
+        assert!(changed > 4000, "{changed}");
+        assert_eq!(nfkc('Ａ'), Some("A"));
+        assert_eq!(nfkc('㈱'), Some("(株)"));
+    }
 
     fn texts(s: &str) -> Vec<(String, usize)> {
         tokens(s)
