@@ -124,6 +124,10 @@ enum Command {
         /// How many results.
         #[arg(long, default_value_t = 10)]
         limit: usize,
+        /// Search as the search box suggests while you type (common words
+        /// not looked for in long texts), not as the results page does.
+        #[arg(long)]
+        suggest: bool,
         /// What to search for, as a citizen would type it.
         #[arg(required = true, num_args = 1..)]
         query: Vec<String>,
@@ -139,6 +143,9 @@ enum Command {
         /// Print every query that misses the top 5.
         #[arg(long)]
         verbose: bool,
+        /// Score the search box's suggestions instead of the results page.
+        #[arg(long)]
+        suggest: bool,
     },
     Demo {
         /// Number of service items to generate.
@@ -319,6 +326,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             json,
             filters,
             limit,
+            suggest,
             query,
         } => {
             let engine = portal_search::open_site(&dist).map_err(anyhow::Error::msg)?;
@@ -327,7 +335,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 filters,
                 offset: 0,
                 limit,
-                facets: true,
+                facets: !suggest,
+                suggest,
             };
             let resp = engine.search(&req)?;
             if json {
@@ -337,9 +346,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Relevance { dist, set, verbose } => {
+        Command::Relevance {
+            dist,
+            set,
+            verbose,
+            suggest,
+        } => {
             let engine = portal_search::open_site(&dist).map_err(anyhow::Error::msg)?;
-            let report = relevance::evaluate(&engine, &set)?;
+            let report = relevance::evaluate(&engine, &set, suggest)?;
             report.print(verbose);
             Ok(ExitCode::SUCCESS)
         }

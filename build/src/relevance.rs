@@ -89,8 +89,9 @@ impl Report {
     }
 }
 
-/// Runs every query of the set in `path`.
-pub fn evaluate(engine: &Engine, path: &Path) -> Result<Report> {
+/// Runs every query of the set in `path`, as the results page asks or (with
+/// `suggest`) as the search box does.
+pub fn evaluate(engine: &Engine, path: &Path, suggest: bool) -> Result<Report> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let set: Set = toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
@@ -99,6 +100,8 @@ pub fn evaluate(engine: &Engine, path: &Path) -> Result<Report> {
         let resp = engine.search(&Request {
             q: query.q.clone(),
             limit: 10,
+            facets: !suggest,
+            suggest,
             ..Request::default()
         })?;
         let top: Vec<String> = resp.hits.iter().map(|h| h.card.code.clone()).collect();

@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::directory::CompositeFile;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{
+    Bm25StatisticsProvider, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery,
+};
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::{
     DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term, index::SegmentComponent,
@@ -22,6 +24,11 @@ pub const PAGE: usize = 10;
 pub const MAX_LIMIT: usize = 50;
 /// A one-character query matches terms that start with it; this many at most.
 const PREFIX_TERMS: usize = 48;
+/// While typing, a word in more than one in this many documents' long
+/// texts (requirements, guide text) is not looked for there: its postings
+/// are the biggest download of a first query, and so common a word barely
+/// ranks anything. Names still match it.
+const COMMON_IN_LONG_TEXTS: u64 = 20;
 
 /// Facet groups: key (as in `?f=key:value`) and label.
 pub const GROUPS: [(&str, &str); 6] = [
@@ -49,6 +56,11 @@ pub struct Request {
     /// reads a column for every match, the costliest part of a first query.
     #[serde(default = "yes")]
     pub facets: bool,
+    /// Suggestions as you type: long texts are searched for distinctive
+    /// words only, single characters in names only (see
+    /// [`COMMON_IN_LONG_TEXTS`]). The results page searches everything.
+    #[serde(default)]
+    pub suggest: bool,
 }
 
 fn page() -> usize {
@@ -67,6 +79,7 @@ impl Default for Request {
             offset: 0,
             limit: PAGE,
             facets: true,
+            suggest: false,
         }
     }
 }
@@ -250,12 +263,22 @@ impl Engine {
     /// Touches everything a search reads, stage by stage; within a stage,
     /// goes on past missing chunks so the stage's misses are all noted.
     fn plan_stages(&self, req: &Request) -> tantivy::Result<()> {
-        let Some(query) = self.query(req)? else {
+        let searcher = self.reader.searcher();
+        // Dictionaries of every term the query might use: what a
+        // suggestion skips is decided by them, in the same round.
+        let everything = Request {
+            suggest: false,
+            ..req.clone()
+        };
+        let Some(query) = self.query(&everything)? else {
             return Ok(());
         };
-        let searcher = self.reader.searcher();
-        let mut terms: Vec<(Term, bool)> = Vec::new();
-        query.query_terms(&mut |t, positions| terms.push((t.clone(), positions)));
+        self.plan_dictionaries(&searcher, &terms_of(&query))?;
+        let query = match req.suggest {
+            true => self.query(req)?.unwrap_or(query),
+            false => query,
+        };
+        let terms = terms_of(&query);
         let found = self.plan_dictionaries(&searcher, &terms)?;
         self.plan_postings(&searcher, &terms, &found)?;
         // The matching documents.
@@ -372,7 +395,7 @@ impl Engine {
         if parts.is_empty() {
             return Ok(None);
         }
-        let text = self.text_query(&parts)?;
+        let text = self.text_query(&parts, req.suggest)?;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text)];
         for (key, values) in &parse_filters(&req.filters) {
             let alternatives = values
@@ -391,12 +414,26 @@ impl Engine {
 
     /// Every part of the query may match in any field, weighted by field;
     /// the more parts and the closer together, the higher the score.
-    fn text_query(&self, parts: &[Part]) -> tantivy::Result<Box<dyn Query>> {
+    fn text_query(&self, parts: &[Part], suggest: bool) -> tantivy::Result<Box<dyn Query>> {
         let f = &self.fields;
+        let long = schema::long_texts(f);
+        // Whether to leave `text` out of `field` (suggestions only); a
+        // dictionary read that fails (while planning) is noted and the
+        // other lookups go on.
+        let mut failed = Ok(());
+        let mut skip = |field, text: &str| -> bool {
+            if !suggest || !long.contains(&field) {
+                return false;
+            }
+            self.is_common(field, text).unwrap_or_else(|e| {
+                failed = Err(e);
+                true
+            })
+        };
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         // While planning, every field's prefix terms are looked up even if
         // one lookup misses, so all the misses are noted at once.
-        let mut failed = Ok(());
+        let mut prefix_failed = Ok(());
         let infos = &self.infos;
         let mut add_term = |field, text: &str, boost: f32| {
             let term = Term::from_field_text(field, text);
@@ -413,7 +450,9 @@ impl Engine {
                             continue;
                         }
                         for g in grams {
-                            add_term(field, g, weight);
+                            if !skip(field, g) {
+                                add_term(field, g, weight);
+                            }
                         }
                         if grams.len() > 1 && (field == f.name || field == f.aliases) {
                             let terms = grams
@@ -435,25 +474,40 @@ impl Engine {
                 }
                 Part::Char(c) => {
                     for (field, weight) in schema::weighted(f) {
-                        if field == f.pinyin || field == f.terms {
+                        if field == f.pinyin || field == f.terms || suggest && long.contains(&field)
+                        {
                             continue;
                         }
                         match self.prefix_terms(field, c) {
                             Ok(ts) => ts.iter().for_each(|t| add_term(field, t, weight)),
-                            Err(e) => failed = Err(e),
+                            Err(e) => prefix_failed = Err(e),
                         }
                     }
                 }
                 Part::Word(w) => {
                     for (field, weight) in schema::weighted(f) {
-                        add_term(field, w, weight);
+                        if !skip(field, w) {
+                            add_term(field, w, weight);
+                        }
                     }
                 }
             }
         }
         failed?;
+        prefix_failed?;
         should.append(&mut phrases);
         Ok(Box::new(BooleanQuery::new(should)))
+    }
+
+    /// `text` is in so many documents' `field` that suggestions skip it there.
+    fn is_common(&self, field: tantivy::schema::Field, text: &str) -> tantivy::Result<bool> {
+        let searcher = self.reader.searcher();
+        let statistics = Statistics {
+            searcher: &searcher,
+            infos: &self.infos,
+        };
+        let df = statistics.doc_freq(&Term::from_field_text(field, text))?;
+        Ok(df * COMMON_IN_LONG_TEXTS > searcher.num_docs())
     }
 
     /// Terms of `field` that start with `prefix`.
@@ -519,6 +573,13 @@ impl Engine {
     pub fn index(&self) -> &Index {
         &self.index
     }
+}
+
+/// Every term `query` looks up, and whether it needs the term's positions.
+fn terms_of(query: &dyn Query) -> Vec<(Term, bool)> {
+    let mut terms = Vec::new();
+    query.query_terms(&mut |t, positions| terms.push((t.clone(), positions)));
+    terms
 }
 
 /// The run a phrase's bigrams came from: 身份 份证 → 身份证.

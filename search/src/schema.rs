@@ -63,6 +63,11 @@ pub fn first_tier(f: &Fields) -> [Field; 5] {
     [f.name, f.aliases, f.synonyms, f.terms, f.pinyin]
 }
 
+/// The long texts: most of the index's bytes.
+pub fn long_texts(f: &Fields) -> [Field; 2] {
+    [f.requirements, f.body]
+}
+
 pub fn schema() -> Schema {
     let mut b = Schema::builder();
     let zh = |stored: bool, positions: bool, norms: bool| {

@@ -543,7 +543,7 @@ w.onmessage = e => {
 const ask = (q, facets = false) => new Promise(res => {
   const id = ++next, t0 = now();
   waiting.set(id, m => res({m, rt: now() - t0}));
-  w.postMessage(JSON.stringify({type: 'search', id, request: {q, filters: [], offset: 0, limit, facets}}));
+  w.postMessage(JSON.stringify({type: 'search', id, request: {q, filters: [], offset: 0, limit, facets, suggest: !facets}}));
 });
 (async () => {
   const t0 = now();

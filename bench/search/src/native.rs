@@ -164,12 +164,13 @@ impl SiteIndex {
     }
 }
 
-/// What the search box sends as you type: no facet counts.
+/// What the search box sends as you type: suggestions, no facet counts.
 fn request(q: &str) -> Request {
     Request {
         q: q.into(),
         limit: 10,
         facets: false,
+        suggest: true,
         ..Request::default()
     }
 }
@@ -447,16 +448,20 @@ pub fn latency(dist: &Path, rounds: usize) -> Result<Value> {
 
 pub fn quality(dist: &Path, set_path: &Path) -> Result<Value> {
     let engine = open(dist)?;
-    let report = relevance::evaluate(&engine, set_path)?;
     let set = read_set(set_path)?;
-    let ours: Vec<Vec<String>> = report.outcomes.iter().map(|o| o.top.clone()).collect();
-    let ours = score(&set, &ours);
+    let tops = |suggest| -> Result<Vec<Vec<String>>> {
+        let report = relevance::evaluate(&engine, set_path, suggest)?;
+        Ok(report.outcomes.iter().map(|o| o.top.clone()).collect())
+    };
+    let ours = score(&set, &tops(false)?);
+    let suggestions = score(&set, &tops(true)?);
     let naive = Naive::load(dist)?;
     let naive_tops: Vec<Vec<String>> = set.query.iter().map(|q| naive.search(&q.q)).collect();
     let naive_q = score(&set, &naive_tops);
-    println!("portal search: {ours}");
+    println!("portal search (results page): {ours}");
+    println!("portal search box (suggestions): {suggestions}");
     println!("naive substring over names: {naive_q}");
-    Ok(json!({"portal": ours, "naive": naive_q}))
+    Ok(json!({"portal": ours, "suggestions": suggestions, "naive": naive_q}))
 }
 
 pub fn sizes(app: &Path, dist: Option<&Path>) -> Result<Value> {

@@ -42,8 +42,10 @@ pub fn SearchBox(initial: String) -> impl IntoView {
             Request {
                 q,
                 limit: 8,
-                // Suggestions show no facet counts: skip the costly part.
+                // Suggestions show no facet counts and skip common words
+                // in long texts: the costly parts of a first query.
                 facets: false,
+                suggest: true,
                 ..Request::default()
             },
             move |r| {
