@@ -71,6 +71,16 @@ fn yes() -> bool {
     true
 }
 
+impl Request {
+    /// The same search as the results page runs it: nothing skipped.
+    fn everything(&self) -> Request {
+        Request {
+            suggest: false,
+            ..self.clone()
+        }
+    }
+}
+
 impl Default for Request {
     fn default() -> Request {
         Request {
@@ -221,6 +231,10 @@ impl Engine {
         };
         let searcher = self.reader.searcher();
         let (total, top) = self.run(&searcher, &query, &(Count, self.top(req)))?;
+        if total == 0 && req.suggest {
+            // Only common words, and not in any name: look everywhere.
+            return self.search(&req.everything());
+        }
         resp.total = total;
         let terms = Terms::new(&analyzer::query_parts(&req.q));
         for (score, addr) in top {
@@ -266,11 +280,7 @@ impl Engine {
         let searcher = self.reader.searcher();
         // Dictionaries of every term the query might use: what a
         // suggestion skips is decided by them, in the same round.
-        let everything = Request {
-            suggest: false,
-            ..req.clone()
-        };
-        let Some(query) = self.query(&everything)? else {
+        let Some(query) = self.query(&req.everything())? else {
             return Ok(());
         };
         self.plan_dictionaries(&searcher, &terms_of(&query))?;
@@ -283,7 +293,10 @@ impl Engine {
         self.plan_postings(&searcher, &terms, &found)?;
         // The matching documents.
         let mut stage = Stage::default();
-        let (_, top) = self.run(&searcher, &query, &(Count, self.top(req)))?;
+        let (total, top) = self.run(&searcher, &query, &(Count, self.top(req)))?;
+        if total == 0 && req.suggest {
+            return self.plan_stages(&req.everything());
+        }
         for (_, addr) in top {
             stage.note(searcher.doc::<TantivyDocument>(addr));
         }

@@ -303,16 +303,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         write(&many_docs(), dir.path()).unwrap();
         let folder = dir.path().join(crate::CHUNK_DIR);
-        for (q, facets) in [
-            ("营业执照", false),
-            ("证", true),
-            ("身份证 补办", true),
-            ("yyzz", false),
+        for (q, facets, suggest) in [
+            ("营业执照", false, false),
+            ("营业执照", false, true),
+            ("证", true, false),
+            ("证", false, true),
+            ("身份证 补办", true, false),
+            ("身份证 补办", false, true),
+            ("yyzz", false, true),
         ] {
             let engine = crate::open_site(dir.path()).unwrap();
             let req = Request {
                 q: q.into(),
                 facets,
+                suggest,
                 ..Request::default()
             };
             assert_eq!(
@@ -351,5 +355,31 @@ mod tests {
                 "{q}: finds something"
             );
         }
+    }
+
+    #[test]
+    fn suggestions_skip_words_common_in_long_texts_unless_nothing_else_matches() {
+        let dir = tempfile::tempdir().unwrap();
+        write(&many_docs(), dir.path()).unwrap();
+        let engine = crate::open_site(dir.path()).unwrap();
+        let ask = |q: &str, suggest| {
+            let req = Request {
+                q: q.into(),
+                suggest,
+                facets: false,
+                ..Request::default()
+            };
+            engine.search(&req).unwrap()
+        };
+        // 营业执照 names 500 items and is in the materials of 500 more:
+        // suggestions find it in names only, the results page everywhere.
+        let (typed, full) = (ask("营业执照", true), ask("营业执照", false));
+        assert_eq!((typed.total, full.total), (500, 1000));
+        assert!(typed.hits.iter().all(|h| h.card.name.contains("营业执照")));
+        assert_eq!(typed.hits[0].card.code, full.hits[0].card.code);
+        // 申请表 is in every item's materials and no name: suggestions
+        // look in the long texts after all rather than show nothing.
+        assert_eq!(ask("申请表", true).total, 3000);
+        assert_eq!(ask("申请表", true), ask("申请表", false));
     }
 }

@@ -443,6 +443,8 @@ async fn portal(
             .search(&portal_search::Request {
                 q: x["q"].as_str().unwrap_or_default().into(),
                 limit: 10,
+                facets: false,
+                suggest: true,
                 ..Default::default()
             })?
             .hits

@@ -145,6 +145,7 @@ fn url_state() -> Request {
         offset: 0,
         limit: 20,
         facets: true,
+        suggest: false,
     }
 }
 
