@@ -75,9 +75,7 @@ pub fn write(docs: &[IndexDoc], site: &Path) -> anyhow_like::Result<Written> {
 
     let dir = site.join(crate::CHUNK_DIR);
     std::fs::create_dir_all(&dir)?;
-    for (i, bytes) in chunk_bytes.iter().enumerate() {
-        write_compressed(&dir.join(manifest.chunk_name(i)), bytes, INDEX_QUALITY)?;
-    }
+    write_chunks(&dir, &manifest, &chunk_bytes)?;
     let boot_bytes = chunks::boot_bytes(&manifest, &chunk_bytes);
     write_compressed(&dir.join(manifest.boot_name()), &boot_bytes, INDEX_QUALITY)?;
     let json = serde_json::to_vec(&manifest)?;
@@ -165,6 +163,30 @@ fn build_files(docs: &[IndexDoc]) -> anyhow_like::Result<BTreeMap<String, Vec<u8
         }
     }
     Ok(files)
+}
+
+/// Writes the chunk files with their brotli copies, on every core: the
+/// compression is most of the time an index takes to write.
+fn write_chunks(dir: &Path, manifest: &Manifest, chunks: &[Vec<u8>]) -> io::Result<()> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let per_worker = chunks.len().div_ceil(workers).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .chunks(per_worker)
+            .enumerate()
+            .map(|(w, part)| {
+                scope.spawn(move || {
+                    part.iter().enumerate().try_for_each(|(j, bytes)| {
+                        let name = manifest.chunk_name(w * per_worker + j);
+                        write_compressed(&dir.join(name), bytes, INDEX_QUALITY)
+                    })
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .try_for_each(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+    })
 }
 
 /// Brotli quality for the index's many chunks: quick to write.
