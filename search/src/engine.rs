@@ -230,7 +230,9 @@ impl Engine {
             return Ok(resp);
         };
         let searcher = self.reader.searcher();
-        let (total, top) = self.run(&searcher, &query, &(Count, self.top(req)))?;
+        // Facets are counted in the same pass over the matches.
+        let facets = req.facets.then(facet_collector);
+        let (total, top, counts) = self.run(&searcher, &query, &(Count, self.top(req), facets))?;
         if total == 0 && req.suggest {
             // Only common words, and not in any name: look everywhere.
             return self.search(&req.everything());
@@ -240,8 +242,7 @@ impl Engine {
         for (score, addr) in top {
             resp.hits.push(self.hit(&searcher, addr, score, &terms)?);
         }
-        if req.facets {
-            let counts = searcher.search(&query, &facet_collector())?;
+        if let Some(counts) = counts {
             resp.facets = facet_groups(&counts, &parse_filters(&req.filters));
         }
         Ok(resp)
