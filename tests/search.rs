@@ -31,17 +31,20 @@ fn top(q: &str, n: usize) -> Vec<String> {
 #[test]
 fn relevance_set_meets_the_target() {
     let set = Path::new(env!("CARGO_MANIFEST_DIR")).join("relevance.toml");
-    let report = portal_build::relevance::evaluate(engine(), &set).unwrap();
-    report.print(true);
-    assert!(
-        report.outcomes.len() >= 60,
-        "the relevance set needs at least 60 queries"
-    );
-    assert!(
-        report.success_at_5() >= 0.90,
-        "success@5 {:.3} is below 90%",
-        report.success_at_5()
-    );
+    // The results page, then the search box's suggestions.
+    for suggest in [false, true] {
+        let report = portal_build::relevance::evaluate(engine(), &set, suggest).unwrap();
+        report.print(true);
+        assert!(
+            report.outcomes.len() >= 60,
+            "the relevance set needs at least 60 queries"
+        );
+        assert!(
+            report.success_at_5() >= 0.90,
+            "success@5 {:.3} is below 90% (suggestions: {suggest})",
+            report.success_at_5()
+        );
+    }
 }
 
 #[test]
