@@ -194,22 +194,91 @@ pub fn tokens(text: &str) -> Vec<Token> {
 /// cut to [`MAX_QUERY_CHARS`].
 pub fn query_parts(query: &str) -> Vec<Part> {
     let cut: String = query.chars().take(MAX_QUERY_CHARS).collect();
-    runs(&cut)
-        .into_iter()
-        .map(|(class, run)| {
-            let chars: Vec<char> = run.iter().map(|f| f.ch).collect();
-            match class {
-                Class::Han if chars.len() == 1 => Part::Char(chars[0].to_string()),
-                Class::Han => Part::Phrase(
-                    chars
-                        .windows(2)
-                        .map(|w| w.iter().collect::<String>())
-                        .collect(),
-                ),
-                _ => Part::Word(chars.into_iter().collect()),
+    let mut parts = Vec::new();
+    let mut fillers_only = true;
+    for (class, run) in runs(&cut) {
+        let chars: Vec<char> = run.iter().map(|f| f.ch).collect();
+        if class != Class::Han {
+            parts.push(Part::Word(chars.into_iter().collect()));
+            fillers_only = false;
+            continue;
+        }
+        for piece in without_fillers(&chars) {
+            parts.push(han_part(piece));
+            fillers_only = false;
+        }
+    }
+    if fillers_only {
+        // "怎么办" alone: search for what was typed after all.
+        return runs(&cut)
+            .into_iter()
+            .map(|(_, run)| han_part(&run.iter().map(|f| f.ch).collect::<Vec<_>>()))
+            .collect();
+    }
+    parts
+}
+
+fn han_part(chars: &[char]) -> Part {
+    match chars {
+        [c] => Part::Char(c.to_string()),
+        _ => Part::Phrase(
+            chars
+                .windows(2)
+                .map(|w| w.iter().collect::<String>())
+                .collect(),
+        ),
+    }
+}
+
+/// Words of a question, not of what it asks about: "我想开饭店需要办什么"
+/// asks about 开饭店. Left in, they match every colloquial alias phrased
+/// as a question ("卖兽药要办什么证"). Longest first.
+const FILLERS: [&str; 18] = [
+    "要办什么",
+    "需要什么",
+    "要带什么",
+    "怎么办",
+    "办什么",
+    "要什么",
+    "带什么",
+    "我想",
+    "我要",
+    "想要",
+    "请问",
+    "如何",
+    "怎么",
+    "怎样",
+    "什么",
+    "哪些",
+    "哪里",
+    "需要",
+];
+
+/// The pieces of a Chinese run between question words.
+fn without_fillers(chars: &[char]) -> Vec<&[char]> {
+    let mut pieces = Vec::new();
+    let (mut start, mut i) = (0, 0);
+    while i < chars.len() {
+        let starts_with = |f: &&&str| {
+            let mut rest = chars[i..].iter();
+            f.chars().all(|c| rest.next() == Some(&c))
+        };
+        match FILLERS.iter().find(starts_with) {
+            Some(f) => {
+                let n = f.chars().count();
+                if start < i {
+                    pieces.push(&chars[start..i]);
+                }
+                i += n;
+                start = i;
             }
-        })
-        .collect()
+            None => i += 1,
+        }
+    }
+    if start < chars.len() {
+        pieces.push(&chars[start..]);
+    }
+    pieces
 }
 
 #[cfg(test)]
@@ -230,6 +299,25 @@ mod tests {
         assert!(changed > 4000, "{changed}");
         assert_eq!(nfkc('Ａ'), Some("A"));
         assert_eq!(nfkc('㈱'), Some("(株)"));
+    }
+
+    #[test]
+    fn question_words_are_not_searched_for() {
+        assert_eq!(query_parts("我想开饭店需要办什么"), query_parts("开饭店"));
+        assert_eq!(
+            query_parts("营业执照丢了怎么办"),
+            query_parts("营业执照丢了")
+        );
+        // Split where the question word was: no bigram across it.
+        assert_eq!(
+            query_parts("开饭店需要营业执照"),
+            [query_parts("开饭店"), query_parts("营业执照")].concat()
+        );
+        // Nothing but question words: searched as typed.
+        assert_eq!(
+            query_parts("怎么办"),
+            vec![Part::Phrase(vec!["怎么".into(), "么办".into()])]
+        );
     }
 
     fn texts(s: &str) -> Vec<(String, usize)> {
