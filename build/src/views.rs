@@ -550,11 +550,9 @@ pub fn doc_view(ctx: &Ctx, page: &Page<DisclosureMeta>, with_body: bool) -> DocV
 
 /// A stable ASCII folder name for an agency (names are Chinese).
 pub fn agency_slug(agency: &str) -> String {
-    // FNV-1a: stable across builds and platforms, unlike std's hasher.
-    let hash = agency.bytes().fold(0xcbf29ce484222325u64, |h, b| {
-        (h ^ b as u64).wrapping_mul(0x100000001b3)
-    });
-    format!("{:08x}", hash as u32)
+    // FNV-1a (stable across builds and platforms, unlike std's hasher),
+    // its low 32 bits.
+    portal_search::writer::fnv_hex(agency.as_bytes())[8..].to_string()
 }
 
 #[cfg(test)]

@@ -285,9 +285,10 @@ impl Engine {
             return Ok(());
         };
         self.plan_dictionaries(&searcher, &terms_of(&query))?;
-        let query = match req.suggest {
-            true => self.query(req)?.unwrap_or(query),
-            false => query,
+        let query = if req.suggest {
+            self.query(req)?.unwrap_or(query)
+        } else {
+            query
         };
         let terms = terms_of(&query);
         let found = self.plan_dictionaries(&searcher, &terms)?;

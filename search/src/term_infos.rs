@@ -201,3 +201,69 @@ impl Scorer for KnownTermScorer {
             .score(self.norms.fieldnorm_id(doc), self.postings.term_freq())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{BooleanQuery, BoostQuery, Occur, TermQuery};
+    use tantivy::schema::{Schema, TEXT};
+    use tantivy::{Index, TantivyDocument};
+
+    #[test]
+    fn known_terms_score_as_tantivy_term_queries_do() {
+        let mut schema = Schema::builder();
+        let text = schema.add_text_field("text", TEXT);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for body in ["a b", "a a c", "b c c", "a", "c d a a a"] {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(text, body);
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let infos = Arc::new(TermInfos::default());
+        let statistics = Statistics {
+            searcher: &searcher,
+            infos: &infos,
+        };
+        let terms = ["a", "c", "zzz"].map(|t| Term::from_field_text(text, t));
+        let theirs = BooleanQuery::new(
+            terms
+                .iter()
+                .map(|t| {
+                    let q = TermQuery::new(t.clone(), IndexRecordOption::WithFreqs);
+                    let q: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(q), 2.5));
+                    (Occur::Should, q)
+                })
+                .collect(),
+        );
+        let ours = BooleanQuery::new(
+            terms
+                .iter()
+                .map(|t| {
+                    let infos = infos.clone();
+                    let q = KnownTermQuery {
+                        term: t.clone(),
+                        boost: 2.5,
+                        infos,
+                    };
+                    (Occur::Should, Box::new(q) as Box<dyn Query>)
+                })
+                .collect(),
+        );
+        let top = TopDocs::with_limit(10).order_by_score();
+        let expected = searcher.search(&theirs, &top).unwrap();
+        // Twice: the second time every lookup comes from memory.
+        for _ in 0..2 {
+            let got = searcher
+                .search_with_statistics_provider(&ours, &top, &statistics)
+                .unwrap();
+            assert_eq!(got, expected);
+        }
+        assert_eq!(expected.len(), 5);
+        assert_eq!(statistics.doc_freq(&terms[0]).unwrap(), 4);
+        assert_eq!(statistics.doc_freq(&terms[2]).unwrap(), 0);
+    }
+}
