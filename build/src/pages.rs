@@ -49,10 +49,10 @@ impl ServerPages {
         let read = |p: &str| std::fs::read(dist.join(p)).ok();
         if let Some(pointer) = read(portal_search::POINTER_FILE)
             .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-            && let Some(m) = pointer["manifest"].as_str()
+            && let Some(m) = pointer["boot"].as_str()
         {
             self.env
-                .add_global("search_manifest", format!("{}{m}", self.root));
+                .add_global("search_boot", format!("{}{m}", self.root));
         }
         if let Some(app) = read(crate::app_files::APP_INFO)
             .and_then(|b| serde_json::from_slice::<crate::app_files::AppFiles>(&b).ok())

@@ -97,7 +97,7 @@ pub fn render(
     console::step("Writing the search index");
     let search = search_index::write(&ctx, content, staging.path())?;
     let mut env = templates::environment();
-    env.add_global("search_manifest", ctx.url(&search.manifest_path));
+    env.add_global("search_boot", ctx.url(&search.boot_path));
     if let Some(dir) = app {
         let files = app_files::copy(dir, staging.path())?;
         env.add_global("app", Value::from_serialize(files.urls(&ctx.root)));

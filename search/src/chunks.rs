@@ -1,11 +1,13 @@
-//! The index on the wire: all index files laid end to end in one blob, cut
-//! into fixed-size chunks with immutable names, plus a manifest.
+//! The index on the wire: all index files laid end to end in one blob,
+//! reordered by a [`Layout`] and cut into fixed-size chunks with immutable
+//! names.
 //!
 //! A reader fetches only the chunks the query touches, through a
 //! [`ChunkSource`] (files on disk natively, HTTP in the browser's worker).
-//! The exact byte ranges opening the index reads (footers, dictionary
-//! indexes, the name fields' norms) are recorded at build time and shipped
-//! as one "boot" file.
+//! It starts from one "boot" file: the manifest, the layout, and the exact
+//! byte ranges opening the index reads (footers, dictionary indexes), plus
+//! the term dictionaries of the fields a first keystroke searches, so a
+//! first query's own reads start with its postings.
 //!
 //! The browser cannot wait for chunks one by one (each is a round trip), so
 //! a query is first *planned* (see `Engine::plan`): while planning, a read of
@@ -13,6 +15,7 @@
 //! collects every chunk a stage of the query needs, which the worker then
 //! fetches in parallel.
 
+use crate::layout::Layout;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::collections::{BTreeMap, HashMap};
@@ -42,7 +45,7 @@ pub struct Manifest {
     pub id: String,
     pub chunk_size: usize,
     pub chunks: usize,
-    /// Length of the blob in bytes.
+    /// Length of the blob (and the wire) in bytes.
     pub len: usize,
     /// Index file name → (offset, length) in the blob.
     pub files: BTreeMap<String, (usize, usize)>,
@@ -60,9 +63,55 @@ impl Manifest {
     pub fn boot_name(&self) -> String {
         format!("{}-boot.bin", self.id)
     }
-    pub fn file_name(&self) -> String {
-        format!("manifest-{}.json", self.id)
+}
+
+/// The boot file starts with this, then the manifest's JSON, the layout and
+/// the boot ranges' bytes.
+const BOOT_MAGIC: &[u8; 4] = b"PSB1";
+
+/// The boot file: everything a reader needs before its first chunk.
+pub fn boot_file(manifest: &Manifest, layout: &Layout, blob: &[u8]) -> Vec<u8> {
+    let json = serde_json::to_vec(manifest).expect("a manifest serializes");
+    let layout = layout.encode();
+    let mut out = BOOT_MAGIC.to_vec();
+    for part in [&json, &layout] {
+        out.extend_from_slice(&(part.len() as u32).to_le_bytes());
+        out.extend_from_slice(part);
     }
+    for &(offset, len) in &manifest.boot {
+        out.extend_from_slice(&blob[offset..offset + len]);
+    }
+    out
+}
+
+/// Opens a store from a boot file's bytes, fetching chunks from `source`.
+pub fn open_boot(bytes: &[u8], source: Box<dyn ChunkSource>) -> io::Result<Arc<ChunkStore>> {
+    let rest = bytes
+        .strip_prefix(BOOT_MAGIC)
+        .ok_or_else(|| corrupt("not a boot file (a build from an older version?)"))?;
+    let (json, rest) = length_prefixed(rest)?;
+    let (mut layout_bytes, rest) = length_prefixed(rest)?;
+    let manifest: Manifest =
+        serde_json::from_slice(json).map_err(|e| corrupt(&format!("bad manifest: {e}")))?;
+    let layout =
+        Layout::decode(&mut layout_bytes).map_err(|e| corrupt(&format!("bad layout: {e}")))?;
+    if layout.len() != manifest.len || manifest.chunk_size == 0 {
+        return Err(corrupt("the layout does not match the manifest"));
+    }
+    let store = ChunkStore::new(manifest, layout, source);
+    store.load_boot(rest)?;
+    // The reader fetched the whole file.
+    *store.fetched_bytes.lock().unwrap() += bytes.len() - rest.len();
+    Ok(store)
+}
+
+fn length_prefixed(bytes: &[u8]) -> io::Result<(&[u8], &[u8])> {
+    let short = || corrupt("boot file too short");
+    let (len, rest) = bytes.split_first_chunk::<4>().ok_or_else(short)?;
+    let len = u32::from_le_bytes(*len) as usize;
+    (len <= rest.len())
+        .then(|| rest.split_at(len))
+        .ok_or_else(short)
 }
 
 /// Where chunk files come from.
@@ -84,6 +133,7 @@ impl ChunkSource for FolderSource {
 #[derive(Debug)]
 pub struct ChunkStore {
     manifest: Manifest,
+    layout: Layout,
     source: Box<dyn ChunkSource>,
     cache: Mutex<HashMap<usize, OwnedBytes>>,
     /// The boot file's ranges: (offset in the blob, bytes), by offset.
@@ -123,9 +173,14 @@ pub fn is_missing(e: &io::Error) -> bool {
 }
 
 impl ChunkStore {
-    pub fn new(manifest: Manifest, source: Box<dyn ChunkSource>) -> Arc<ChunkStore> {
+    pub fn new(
+        manifest: Manifest,
+        layout: Layout,
+        source: Box<dyn ChunkSource>,
+    ) -> Arc<ChunkStore> {
         Arc::new(ChunkStore {
             manifest,
+            layout,
             source,
             cache: Mutex::new(HashMap::new()),
             boot: Mutex::new(Vec::new()),
@@ -163,8 +218,12 @@ impl ChunkStore {
         &self.manifest
     }
 
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
     /// Keeps the boot file's ranges (they arrive together).
-    pub fn load_boot(&self, bytes: &[u8]) -> io::Result<()> {
+    fn load_boot(&self, bytes: &[u8]) -> io::Result<()> {
         let mut at = 0;
         let mut boot = Vec::with_capacity(self.manifest.boot.len());
         for &(offset, len) in &self.manifest.boot {
@@ -192,17 +251,7 @@ impl ChunkStore {
     /// The byte ranges read so far, merged: what the boot file must hold
     /// for the reads made so far to need no chunk.
     pub fn read_ranges(&self) -> Vec<(usize, usize)> {
-        let mut reads = self.reads.lock().unwrap().clone();
-        reads.sort_by_key(|r| r.start);
-        let mut out: Vec<Range<usize>> = Vec::new();
-        for r in reads {
-            match out.last_mut() {
-                // Close neighbours travel as one range: fewer seams, same bytes.
-                Some(last) if r.start <= last.end + 64 => last.end = last.end.max(r.end),
-                _ => out.push(r),
-            }
-        }
-        out.into_iter().map(|r| (r.start, r.len())).collect()
+        merge_ranges(self.reads.lock().unwrap().clone())
     }
 
     /// Chunks read so far, in first-read order.
@@ -240,10 +289,12 @@ impl ChunkStore {
         Ok(owned)
     }
 
-    /// The chunks holding bytes `range` of the blob (not empty).
-    fn chunks_of(&self, range: &Range<usize>) -> std::ops::RangeInclusive<usize> {
+    /// The chunks holding bytes `range` of the blob.
+    fn chunks_of(&self, range: &Range<usize>) -> impl Iterator<Item = usize> + '_ {
         let size = self.manifest.chunk_size;
-        range.start / size..=(range.end - 1) / size
+        self.layout
+            .wire_ranges(range)
+            .flat_map(move |w| w.start / size..=(w.end - 1) / size)
     }
 
     /// While planning: fails if a chunk of `range` is missing, noting the
@@ -274,20 +325,39 @@ impl ChunkStore {
         }
         self.check_planned(&range, note_on_miss)?;
         let size = self.manifest.chunk_size;
-        let (first, last) = (range.start / size, (range.end - 1) / size);
-        if first == last {
-            let c = self.chunk(first)?;
-            return Ok(c.slice(range.start - first * size..range.end - first * size));
+        let wire: Vec<Range<usize>> = self.layout.wire_ranges(&range).collect();
+        if let [w] = &wire[..]
+            && w.start / size == (w.end - 1) / size
+        {
+            // The usual case: one slice of one chunk, no copy.
+            let i = w.start / size;
+            return Ok(self.chunk(i)?.slice(w.start - i * size..w.end - i * size));
         }
         let mut out = Vec::with_capacity(range.len());
-        for i in first..=last {
-            let c = self.chunk(i)?;
-            let from = range.start.saturating_sub(i * size);
-            let to = (range.end - i * size).min(c.len());
-            out.extend_from_slice(&c.as_slice()[from..to]);
+        for w in wire {
+            for i in w.start / size..=(w.end - 1) / size {
+                let c = self.chunk(i)?;
+                let from = w.start.saturating_sub(i * size);
+                let to = (w.end - i * size).min(c.len());
+                out.extend_from_slice(&c.as_slice()[from..to]);
+            }
         }
         Ok(OwnedBytes::new(out))
     }
+}
+
+/// Sorted, with close neighbours merged: they travel as one range, with
+/// fewer seams for the same bytes.
+pub fn merge_ranges(mut ranges: Vec<Range<usize>>) -> Vec<(usize, usize)> {
+    ranges.sort_by_key(|r| r.start);
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for r in ranges {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end + 64 => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out.into_iter().map(|r| (r.start, r.len())).collect()
 }
 
 fn corrupt(what: &str) -> io::Error {
@@ -410,38 +480,24 @@ impl Directory for ChunkedDirectory {
     }
 }
 
-/// Lays `files` end to end and cuts the blob into chunks. Returns the
-/// manifest (without boot set and document count) and the chunks.
-pub fn pack(
+/// Lays `files` end to end: the blob, and each file's (offset, length).
+pub fn lay_end_to_end(
     files: BTreeMap<String, Vec<u8>>,
-    id_of: impl Fn(&[u8]) -> String,
-) -> (Manifest, Vec<Vec<u8>>) {
+) -> (Vec<u8>, BTreeMap<String, (usize, usize)>) {
     let mut blob = Vec::new();
     let mut table = BTreeMap::new();
     for (name, bytes) in files {
         table.insert(name, (blob.len(), bytes.len()));
         blob.extend_from_slice(&bytes);
     }
-    let chunks: Vec<Vec<u8>> = blob.chunks(CHUNK_SIZE).map(<[u8]>::to_vec).collect();
-    let manifest = Manifest {
-        id: id_of(&blob),
-        chunk_size: CHUNK_SIZE,
-        chunks: chunks.len(),
-        len: blob.len(),
-        files: table,
-        boot: Vec::new(),
-        docs: 0,
-    };
-    (manifest, chunks)
+    (blob, table)
 }
 
-/// The boot file's bytes: the manifest's ranges of the blob, in order.
-pub fn boot_bytes(manifest: &Manifest, chunks: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for &(offset, len) in &manifest.boot {
-        for at in offset..offset + len {
-            out.push(chunks[at / manifest.chunk_size][at % manifest.chunk_size]);
-        }
+/// The chunks: the blob in `layout`'s order, cut every [`CHUNK_SIZE`] bytes.
+pub fn cut(blob: &[u8], layout: &Layout) -> Vec<Vec<u8>> {
+    let mut wire = Vec::with_capacity(blob.len());
+    for (offset, len) in layout.wire_order() {
+        wire.extend_from_slice(&blob[offset..offset + len]);
     }
-    out
+    wire.chunks(CHUNK_SIZE).map(<[u8]>::to_vec).collect()
 }

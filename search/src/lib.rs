@@ -8,8 +8,11 @@
 pub mod chunks;
 pub mod engine;
 pub mod highlight;
+pub mod layout;
 pub mod schema;
 pub mod term_infos;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod term_major;
 pub mod tokenizer;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod writer;
@@ -41,17 +44,18 @@ pub fn open_site(dist: &std::path::Path) -> Result<Engine, String> {
     })?;
     let pointer: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| fail(&pointer.display().to_string(), &e))?;
-    let manifest_path = dist.join(pointer["manifest"].as_str().unwrap_or_default());
-    let manifest: Manifest = std::fs::read(&manifest_path)
-        .map_err(|e| e.to_string())
-        .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))
-        .map_err(|e| fail(&manifest_path.display().to_string(), &e))?;
-    let folder = dist.join(CHUNK_DIR);
-    let boot = std::fs::read(folder.join(manifest.boot_name()))
-        .map_err(|e| fail("cannot read the boot file", &e))?;
-    let store = ChunkStore::new(manifest, Box::new(FolderSource(folder)));
-    store
-        .load_boot(&boot)
-        .map_err(|e| fail("bad boot file", &e))?;
+    let boot_path = dist.join(pointer["boot"].as_str().unwrap_or_default());
+    let boot = std::fs::read(&boot_path).map_err(|e| {
+        fail(
+            &format!(
+                "cannot read the boot file {} (rebuild the site)",
+                boot_path.display()
+            ),
+            &e,
+        )
+    })?;
+    let source = FolderSource(dist.join(CHUNK_DIR));
+    let store = chunks::open_boot(&boot, Box::new(source))
+        .map_err(|e| fail(&boot_path.display().to_string(), &e))?;
     Engine::open(store).map_err(|e| fail("cannot open the search index", &e))
 }

@@ -536,7 +536,7 @@ w.onmessage = e => {
   const m = JSON.parse(e.data);
   if (m.type === 'loaded') {
     tLoaded = now();
-    w.postMessage(JSON.stringify({type: 'open', manifest: html.dataset.search}));
+    w.postMessage(JSON.stringify({type: 'open', boot: html.dataset.search}));
   } else if (m.type === 'ready') ready(m);
   else if (m.id != null && waiting.has(m.id)) { const cb = waiting.get(m.id); waiting.delete(m.id); cb(m); }
   else if (m.type === 'failed') done({error: m.message});

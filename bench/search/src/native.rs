@@ -89,7 +89,8 @@ fn folder_sizes(dir: &Path) -> Result<(u64, u64)> {
 /// The index files of a built site, as the browser sees them.
 struct SiteIndex {
     manifest: Manifest,
-    manifest_sizes: (u64, u64),
+    /// The layout's runs in wire order: (wire offset, blob offset, length).
+    runs: Vec<(usize, usize, usize)>,
     boot_sizes: (u64, u64),
     /// Per chunk: (raw, brotli) as served.
     chunk_sizes: Vec<(u64, u64)>,
@@ -101,16 +102,26 @@ impl SiteIndex {
             &std::fs::read(dist.join(portal_search::POINTER_FILE))
                 .context("no search index in the site (run `portal build`)")?,
         )?;
-        let manifest_path = dist.join(pointer["manifest"].as_str().unwrap_or_default());
-        let manifest: Manifest = serde_json::from_slice(&std::fs::read(&manifest_path)?)?;
+        let boot_path = dist.join(pointer["boot"].as_str().unwrap_or_default());
         let dir = dist.join(portal_search::CHUNK_DIR);
+        let store = portal_search::chunks::open_boot(
+            &std::fs::read(&boot_path)?,
+            Box::new(portal_search::FolderSource(dir.clone())),
+        )?;
+        let manifest = store.manifest().clone();
+        let mut wire = 0;
+        let mut runs = Vec::new();
+        for (blob, len) in store.layout().wire_order() {
+            runs.push((wire, blob, len));
+            wire += len;
+        }
         let chunk_sizes = (0..manifest.chunks)
             .map(|i| raw_and_br(&dir.join(manifest.chunk_name(i))))
             .collect::<Result<_>>()?;
         Ok(SiteIndex {
-            manifest_sizes: raw_and_br(&manifest_path)?,
-            boot_sizes: raw_and_br(&dir.join(manifest.boot_name()))?,
+            boot_sizes: raw_and_br(&boot_path)?,
             manifest,
+            runs,
             chunk_sizes,
         })
     }
@@ -145,12 +156,20 @@ impl SiteIndex {
         let mut out: BTreeMap<String, f64> = BTreeMap::new();
         for &i in chunks {
             let (start, end) = (i * size, ((i + 1) * size).min(self.manifest.len));
-            for (name, &(off, len)) in &self.manifest.files {
-                let (a, b) = (start.max(off), end.min(off + len));
-                if a < b {
-                    let kind = name.rsplit_once('.').map_or(name.as_str(), |(_, x)| x);
-                    *out.entry(format!(".{kind}")).or_default() +=
-                        self.chunk_sizes[i].1 as f64 * (b - a) as f64 / (end - start) as f64;
+            // The blob ranges the chunk holds, through the layout.
+            for &(wire, blob, n) in &self.runs {
+                let (ws, we) = (start.max(wire), end.min(wire + n));
+                if ws >= we {
+                    continue;
+                }
+                let (bs, be) = (blob + ws - wire, blob + we - wire);
+                for (name, &(off, len)) in &self.manifest.files {
+                    let (a, b) = (bs.max(off), be.min(off + len));
+                    if a < b {
+                        let kind = name.rsplit_once('.').map_or(name.as_str(), |(_, x)| x);
+                        *out.entry(format!(".{kind}")).or_default() +=
+                            self.chunk_sizes[i].1 as f64 * (b - a) as f64 / (end - start) as f64;
+                    }
                 }
             }
         }
@@ -211,14 +230,12 @@ fn open(dist: &Path) -> Result<Engine> {
 pub fn bytes(dist: &Path) -> Result<Value> {
     let site = SiteIndex::read(dist)?;
     let m = &site.manifest;
-    let (man_raw, man_br) = site.manifest_sizes;
     let (boot_raw, boot_br) = site.boot_sizes;
     println!(
-        "index: {} documents, {} chunks; manifest {} ({} br), boot file {} ranges = {} ({} br)",
+        "index: {} documents, {} chunks, {} layout runs; boot file (manifest, layout, {} ranges) {} ({} br)",
         m.docs,
         m.chunks,
-        kb(man_raw as f64),
-        kb(man_br as f64),
+        site.runs.len(),
         m.boot.len(),
         kb(boot_raw as f64),
         kb(boot_br as f64)
@@ -228,7 +245,7 @@ pub fn bytes(dist: &Path) -> Result<Value> {
     let open_extra = site.fetched(&engine).len();
     drop(engine);
 
-    println!("\nfirst query on a fresh visit (manifest + boot + the chunks it reads; limit 10):");
+    println!("\nfirst query on a fresh visit (boot file + the chunks it reads; limit 10):");
     println!(
         "{:<18} {:>6} {:>7} {:>11} {:>11} {:>13} {:>11}",
         "query", "hits", "chunks", "query raw", "query br", "total br", "round trips"
@@ -243,10 +260,10 @@ pub fn bytes(dist: &Path) -> Result<Value> {
         for (k, v) in site.by_component(&chunks) {
             *components.entry(k).or_default() += v / QUERIES.len() as f64;
         }
-        let total_raw = man_raw + boot_raw + raw;
-        let total_br = man_br + boot_br + br;
-        // manifest → boot → one round per planned stage.
-        let trips = 2 + rounds;
+        let total_raw = boot_raw + raw;
+        let total_br = boot_br + br;
+        // The boot file, then one round per planned stage.
+        let trips = 1 + rounds;
         println!(
             "{:<18} {:>6} {:>7} {:>11} {:>11} {:>13} {:>11}",
             q,
@@ -303,7 +320,7 @@ pub fn bytes(dist: &Path) -> Result<Value> {
         let chars: Vec<char> = q.chars().collect();
         let mut most = 0u64;
         let mut before = 0u64;
-        let mut trips = 2;
+        let mut trips = 1;
         for n in 1..=chars.len() {
             let prefix: String = chars[..n].iter().collect();
             trips += search_planned(&engine, dist, &request(&prefix))?.1;
@@ -315,7 +332,7 @@ pub fn bytes(dist: &Path) -> Result<Value> {
         let (raw, br) = site.sizes(&chunks);
         typed.push(json!({
             "q": q, "chunks": chunks.len(), "raw": raw, "br": br,
-            "total_br": man_br + boot_br + br, "max_keystroke_br": most,
+            "total_br": boot_br + br, "max_keystroke_br": most,
             "round_trips": trips,
         }));
     }
@@ -325,7 +342,7 @@ pub fn bytes(dist: &Path) -> Result<Value> {
     let typed_key = summary(&tcol("max_keystroke_br"));
     let typed_trips = summary(&tcol("round_trips"));
     println!(
-        "  whole query, brotli incl. manifest + boot: p50 {} p95 {} max {}; worst single keystroke p50 {} p95 {}; round trips p50 {} p95 {}",
+        "  whole query, brotli incl. the boot file: p50 {} p95 {} max {}; worst single keystroke p50 {} p95 {}; round trips p50 {} p95 {}",
         kb(typed_total.p50),
         kb(typed_total.p95),
         kb(typed_total.max),
@@ -389,8 +406,8 @@ pub fn bytes(dist: &Path) -> Result<Value> {
         };
         let (_, rounds) = search_planned(&engine, dist, &req)?;
         let (_, br) = site.sizes(&site.fetched(&engine));
-        page_br.push((man_br + boot_br + br) as f64);
-        page_trips.push((2 + rounds) as f64);
+        page_br.push((boot_br + br) as f64);
+        page_trips.push((1 + rounds) as f64);
     }
     let (page_br, page_trips) = (summary(&page_br), summary(&page_trips));
     println!(
@@ -405,7 +422,7 @@ pub fn bytes(dist: &Path) -> Result<Value> {
         "results_page_br": page_br, "results_page_round_trips": page_trips,
         "docs": m.docs, "chunks": m.chunks, "boot_ranges": m.boot.len(),
         "chunks_fetched_by_open": open_extra,
-        "manifest": {"raw": man_raw, "br": man_br},
+        "layout_runs": site.runs.len(),
         "boot": {"raw": boot_raw, "br": boot_br},
         "first": first,
         "first_total_br": first_total_br, "first_total_raw": first_total_raw,
@@ -555,9 +572,36 @@ pub fn sizes(app: &Path, dist: Option<&Path>) -> Result<Value> {
                 mb(br as f64)
             );
             result["portal_index"] = json!({"raw": raw, "br": br});
+            result["fields"] = field_sizes(dist)?;
         }
     }
     Ok(result)
+}
+
+/// Raw bytes of each field's dictionary, postings and positions (what a
+/// query's terms read, field by field), and of the stored documents.
+fn field_sizes(dist: &Path) -> Result<Value> {
+    let engine = portal_search::open_site(dist).map_err(anyhow::Error::msg)?;
+    let usage = engine.index().reader()?.searcher().space_usage()?;
+    let mut rows: BTreeMap<String, [u64; 3]> = BTreeMap::new();
+    for seg in usage.segments() {
+        let parts = [seg.termdict(), seg.postings(), seg.positions()];
+        for (k, part) in parts.into_iter().enumerate() {
+            for f in part.fields() {
+                rows.entry(f.field_name().to_string()).or_default()[k] += f.total().get_bytes();
+            }
+        }
+    }
+    println!("index by field (raw): dictionary, postings, positions");
+    for (name, [t, p, x]) in &rows {
+        println!(
+            "  {name:<14} {:>10} {:>10} {:>10}",
+            kb(*t as f64),
+            kb(*p as f64),
+            kb(*x as f64)
+        );
+    }
+    Ok(json!(rows))
 }
 
 fn walk(dir: &Path) -> Result<Vec<std::path::PathBuf>> {

@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ToWorker {
-    /// Open the index this manifest describes.
+    /// Open the index that starts with this boot file (its URL).
     Open {
-        manifest: String,
+        boot: String,
     },
     Search {
         id: u32,

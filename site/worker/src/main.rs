@@ -9,7 +9,7 @@
 
 use futures::future::join_all;
 use js_sys::Uint8Array;
-use portal_search::{ChunkSource, ChunkStore, Engine, Manifest, Request};
+use portal_search::{ChunkSource, Engine, Request};
 use portal_worker::{FromWorker, ToWorker};
 use std::cell::RefCell;
 use std::io;
@@ -65,13 +65,13 @@ fn folder_of(url: &str) -> String {
         .map_or(String::new(), |(b, _)| format!("{b}/"))
 }
 
-async fn open(manifest_url: &str) -> Result<Engine, String> {
-    let manifest: Manifest = serde_json::from_slice(&get(manifest_url).await?)
-        .map_err(|e| format!("bad manifest: {e}"))?;
-    let base = folder_of(manifest_url);
-    let boot = get(&format!("{base}{}", manifest.boot_name())).await?;
-    let store = ChunkStore::new(manifest, Box::new(Http { base }));
-    store.load_boot(&boot).map_err(|e| e.to_string())?;
+async fn open(boot_url: &str) -> Result<Engine, String> {
+    let boot = get(boot_url).await?;
+    let source = Http {
+        base: folder_of(boot_url),
+    };
+    let store = portal_search::chunks::open_boot(&boot, Box::new(source))
+        .map_err(|e| format!("{boot_url}: {e}"))?;
     Engine::open(store).map_err(|e| e.to_string())
 }
 
@@ -115,13 +115,13 @@ type Shared = Rc<RefCell<Option<Rc<Open>>>>;
 
 async fn handle(scope: &DedicatedWorkerGlobalScope, shared: &Shared, msg: ToWorker) -> FromWorker {
     match msg {
-        ToWorker::Open { manifest } => match open(&manifest).await {
+        ToWorker::Open { boot } => match open(&boot).await {
             Ok(engine) => {
                 let reply = FromWorker::Ready {
                     docs: engine.docs(),
                     fetched: engine.store().fetched_bytes(),
                 };
-                let base = folder_of(&manifest);
+                let base = folder_of(&boot);
                 *shared.borrow_mut() = Some(Rc::new(Open { engine, base }));
                 reply
             }

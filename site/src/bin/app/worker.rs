@@ -32,10 +32,10 @@ fn client() -> Option<Rc<RefCell<Client>>> {
         return Some(c);
     }
     let worker_url = data("worker")?;
-    let manifest = data("search")?;
+    let boot = data("search")?;
     let opts = WorkerOptions::new();
     let worker = Worker::new_with_options(&worker_url, &opts).ok()?;
-    let open = serde_json::to_string(&ToWorker::Open { manifest }).ok()?;
+    let open = serde_json::to_string(&ToWorker::Open { boot }).ok()?;
     let c = Rc::new(RefCell::new(Client {
         worker,
         next: 0,
