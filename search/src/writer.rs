@@ -240,8 +240,10 @@ fn write_chunks(dir: &Path, manifest: &Manifest, chunks: &[Vec<u8>]) -> io::Resu
     })
 }
 
-/// Brotli quality for the index's many chunks: quick to write.
-pub const INDEX_QUALITY: u32 = 9;
+/// Brotli quality for the index's many chunks: on 16 KiB chunks, 7 is
+/// within 0.3 % of 9's size at a tenth of the time (10 k items: 0.4 s
+/// against 4.6 s of one core).
+pub const INDEX_QUALITY: u32 = 7;
 /// Brotli quality for the browser code: a few files every visitor fetches,
 /// worth the seconds the best compression takes (11: 13 % smaller wasm).
 pub const CODE_QUALITY: u32 = 11;
