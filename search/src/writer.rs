@@ -67,10 +67,12 @@ impl ChunkSource for InMemory {
 /// Raw bytes of term dictionaries the boot file may carry, taken in the
 /// order of [`boot_dictionaries`] while they fit: a first query then reads
 /// its postings straight away.
-const BOOT_DICTIONARIES: usize = 128 * 1024;
+const BOOT_DICTIONARIES: usize = 256 * 1024;
 
-/// The dictionaries a first keystroke looks up, most wanted first.
-fn boot_dictionaries(f: &schema::Fields) -> [Field; 7] {
+/// The dictionaries a first keystroke looks up, most wanted first; pinyin
+/// last, as it is big (every prefix of every spelling) and fits only for
+/// small catalogs.
+fn boot_dictionaries(f: &schema::Fields) -> [Field; 8] {
     [
         f.name,
         f.aliases,
@@ -79,6 +81,7 @@ fn boot_dictionaries(f: &schema::Fields) -> [Field; 7] {
         f.department,
         f.requirements,
         f.body,
+        f.pinyin,
     ]
 }
 
