@@ -29,6 +29,8 @@ const PREFIX_TERMS: usize = 48;
 /// are the biggest download of a first query, and so common a word barely
 /// ranks anything. Names still match it.
 const COMMON_IN_LONG_TEXTS: u64 = 20;
+/// Weight of a lone character's prefix terms when the query has words too.
+const CHAR_BESIDE_WORDS: f32 = 0.1;
 
 /// Facet groups: key (as in `?f=key:value`) and label.
 pub const GROUPS: [(&str, &str); 6] = [
@@ -457,6 +459,14 @@ impl Engine {
             should.push((Occur::Should, Box::new(query) as Box<dyn Query>));
         };
         let mut phrases: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // A lone character beside words ("卖烟…证") says little, and its
+        // prefix terms are rare bigrams (证申, 证核) whose high IDF would
+        // outweigh the words: it only breaks ties then.
+        let char_weight = if parts.iter().all(|p| matches!(p, Part::Char(_))) {
+            1.0
+        } else {
+            CHAR_BESIDE_WORDS
+        };
         for part in parts {
             match part {
                 Part::Phrase(grams) => {
@@ -494,7 +504,9 @@ impl Engine {
                             continue;
                         }
                         match self.prefix_terms(field, c) {
-                            Ok(ts) => ts.iter().for_each(|t| add_term(field, t, weight)),
+                            Ok(ts) => ts
+                                .iter()
+                                .for_each(|t| add_term(field, t, weight * char_weight)),
                             Err(e) => prefix_failed = Err(e),
                         }
                     }

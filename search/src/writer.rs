@@ -326,6 +326,25 @@ mod tests {
     }
 
     #[test]
+    fn a_lone_character_beside_words_only_breaks_ties() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut docs = vec![doc("A", "居住证申领", "")];
+        // Ten items sold under the alias 卖烟: a common word, low IDF.
+        docs.extend((0..10).map(|i| IndexDoc {
+            aliases: vec!["卖烟".into()],
+            ..doc(&format!("T{i}"), &format!("烟草专卖零售许可{i}"), "")
+        }));
+        docs.extend((0..40).map(|i| doc(&format!("O{i}"), &format!("其他事项{i}"), "")));
+        write(&docs, dir.path()).unwrap();
+        // 证's prefix term 证申 is rare: at full weight it put 居住证
+        // above every item the words ask for.
+        let hits = search(dir.path(), "卖烟要办什么证");
+        assert!(hits[0].starts_with('T'), "{hits:?}");
+        // Alone, the character is all there is to go by.
+        assert_eq!(search(dir.path(), "证"), ["A"]);
+    }
+
+    #[test]
     fn substrings_match_as_phrases() {
         let dir = tempfile::tempdir().unwrap();
         let docs = [
