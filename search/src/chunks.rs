@@ -37,6 +37,9 @@ use tantivy::directory::{
 /// worth a request.
 pub const CHUNK_SIZE: usize = 16 * 1024;
 
+/// Index file name → (offset, length) in the blob.
+pub type FileTable = BTreeMap<String, (usize, usize)>;
+
 /// What a reader needs to find every byte of the index.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Manifest {
@@ -47,8 +50,7 @@ pub struct Manifest {
     pub chunks: usize,
     /// Length of the blob (and the wire) in bytes.
     pub len: usize,
-    /// Index file name → (offset, length) in the blob.
-    pub files: BTreeMap<String, (usize, usize)>,
+    pub files: FileTable,
     /// Byte ranges of the blob `(offset, length)` shipped together in the
     /// boot file, in this order: exactly what opening the index reads.
     pub boot: Vec<(usize, usize)>,
@@ -481,9 +483,7 @@ impl Directory for ChunkedDirectory {
 }
 
 /// Lays `files` end to end: the blob, and each file's (offset, length).
-pub fn lay_end_to_end(
-    files: BTreeMap<String, Vec<u8>>,
-) -> (Vec<u8>, BTreeMap<String, (usize, usize)>) {
+pub fn lay_end_to_end(files: BTreeMap<String, Vec<u8>>) -> (Vec<u8>, FileTable) {
     let mut blob = Vec::new();
     let mut table = BTreeMap::new();
     for (name, bytes) in files {

@@ -1,7 +1,7 @@
 //! Working out, at build time, the order the index travels in (see
 //! [`crate::layout`]) and where each field's dictionary lies.
 
-use crate::chunks::CHUNK_SIZE;
+use crate::chunks::{CHUNK_SIZE, FileTable};
 use crate::layout::Layout;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -15,9 +15,6 @@ use tantivy::{HasLen, Index, SegmentReader};
 /// Postings and positions of every field per bucket: about a chunk, so a
 /// term's share of a query's reads is one or two chunks.
 const BUCKET: usize = CHUNK_SIZE;
-
-/// Index files in the blob: name → (offset, length).
-pub type FileTable = BTreeMap<String, (usize, usize)>;
 
 /// One field's part of a segment's postings or positions file.
 struct Section {
@@ -45,23 +42,18 @@ pub fn layout(index: &Index, blob: &[u8], files: &FileTable) -> tantivy::Result<
             let inverted = segment.inverted_index(field)?;
             let mut stream = inverted.terms().stream()?;
             while stream.advance() {
-                let (key, info) = (stream.key().to_vec(), stream.value());
-                *cost.entry(key.clone()).or_default() +=
+                let (key, info) = (stream.key(), stream.value());
+                *cost.entry(key.to_vec()).or_default() +=
                     info.postings_range.len() + info.positions_range.len();
-                p.push((key.clone(), info.postings_range.start));
-                x.push((key, info.positions_range.start));
+                p.push((key.to_vec(), info.postings_range.start));
+                x.push((key.to_vec(), info.positions_range.start));
             }
-            if let Some(blob) = postings.get(&field) {
-                sections.push(Section {
-                    blob: blob.clone(),
-                    terms: p,
-                });
-            }
-            if let Some(blob) = positions.get(&field) {
-                sections.push(Section {
-                    blob: blob.clone(),
-                    terms: x,
-                });
+            // Fields without positions have no part in that file.
+            for (parts, terms) in [(&postings, p), (&positions, x)] {
+                if let Some(blob) = parts.get(&field) {
+                    let blob = blob.clone();
+                    sections.push(Section { blob, terms });
+                }
             }
         }
     }

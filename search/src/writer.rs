@@ -303,6 +303,13 @@ mod tests {
         }
     }
 
+    /// `n` items named 事项0登记, 事项1登记, …
+    fn numbered(n: usize) -> Vec<IndexDoc> {
+        (0..n)
+            .map(|i| doc(&format!("C{i}"), &format!("事项{i}登记"), ""))
+            .collect()
+    }
+
     fn search(site: &Path, q: &str) -> Vec<String> {
         let engine = crate::open_site(site).unwrap();
         let resp = engine
@@ -362,10 +369,7 @@ mod tests {
     #[test]
     fn the_boot_file_holds_what_opening_needs() {
         let dir = tempfile::tempdir().unwrap();
-        let docs: Vec<IndexDoc> = (0..500)
-            .map(|i| doc(&format!("C{i}"), &format!("事项{i}登记"), ""))
-            .collect();
-        let written = write(&docs, dir.path()).unwrap();
+        let written = write(&numbered(500), dir.path()).unwrap();
         assert!(!written.manifest.boot.is_empty());
         assert!(
             written.boot_bytes < written.manifest.len / 4,
@@ -379,10 +383,7 @@ mod tests {
     #[test]
     fn a_damaged_boot_file_is_an_error_not_a_crash() {
         let dir = tempfile::tempdir().unwrap();
-        let docs: Vec<IndexDoc> = (0..50)
-            .map(|i| doc(&format!("C{i}"), &format!("事项{i}登记"), ""))
-            .collect();
-        let written = write(&docs, dir.path()).unwrap();
+        let written = write(&numbered(50), dir.path()).unwrap();
         let path = dir.path().join(&written.boot_path);
         let good = std::fs::read(&path).unwrap();
         let mut wrong_layout = good.clone();
