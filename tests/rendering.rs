@@ -194,30 +194,72 @@ fn case_status_form_page_works_without_javascript() {
     assert!(page("index.html").contains(r#"<a href="/cases/">办件查询</a>"#));
 }
 
+/// A paused, overdue case with an unsafe note, as the lookup finds it.
+fn sample_case() -> portal_core::case::CaseStatus {
+    use portal_core::case::{CaseState, CaseStatus, EventKind, Flag, TimelineEntry};
+    use portal_core::{DayUnit, Limit};
+    let date = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let working = |days| Limit {
+        days,
+        unit: DayUnit::Working,
+    };
+    CaseStatus {
+        case_number: "2025483920174655X".into(),
+        item_code: "330199-GA-0001".into(),
+        item_name: "居民身份证换领".into(),
+        department: "ga".into(),
+        department_name: "区公安分局".into(),
+        received: date("2025-03-03"),
+        accepted: Some(date("2025-03-03")),
+        state: CaseState::Paused,
+        state_label: "暂停计时（补正或特别程序）".into(),
+        timeline: vec![
+            TimelineEntry {
+                date: date("2025-03-03"),
+                event: EventKind::Accept,
+                label: "受理".into(),
+                note: "<script>x</script>".into(),
+            },
+            TimelineEntry {
+                date: date("2025-03-05"),
+                event: EventKind::RequestCorrection,
+                label: "通知补正（暂停计时）".into(),
+                note: String::new(),
+            },
+        ],
+        statutory_limit: working(20),
+        statutory_limit_label: "20 个工作日".into(),
+        promised_limit: working(5),
+        promised_limit_label: "5 个工作日".into(),
+        statutory_due: Some(date("2025-04-01")),
+        promised_due: Some(date("2025-03-12")),
+        days_stopped: 2,
+        clock_stopped_now: true,
+        flag: Flag::Red,
+        flag_label: Flag::Red.label().into(),
+        delivery_method: "express".into(),
+        delivery_label: "快递送达".into(),
+        tracking_number: Some("********7890".into()),
+    }
+}
+
 #[test]
 fn server_renders_case_and_stats_pages_with_the_site_template() {
-    use portal_server::pages::{PageRequest, Pages};
-    let pages = portal_build::pages::ServerPages::load(&fixture("valid")).unwrap();
-    let result = serde_json::json!({
-        "case_number": "2025483920174655X", "item_name": "居民身份证换领", "department_name": "区公安分局",
-        "received": "2025-03-03", "state": "paused", "state_label": "暂停计时（补正或特别程序）",
-        "promised_limit": {"days": 5, "unit": "working"}, "promised_limit_label": "5 个工作日",
-        "statutory_limit_label": "20 个工作日", "promised_due": "2025-03-12", "statutory_due": "2025-04-01",
-        "days_stopped": 2, "clock_stopped_now": true, "flag": "red", "flag_label": "已超过承诺期限（红牌警示）",
-        "delivery_label": "快递送达", "tracking_number": "********7890",
-        "timeline": [
-            {"date": "2025-03-03", "event": "accept", "label": "受理", "note": "<script>x</script>"},
-            {"date": "2025-03-05", "event": "request_correction", "label": "通知补正（暂停计时）", "note": ""}
-        ]
-    });
-    let html = pages
-        .render(PageRequest {
-            template: "cases.html",
-            path: "cases/",
-            title: "办件查询",
-            data: serde_json::json!({"lookup": {"case_number": "2025483920174655X", "result": result, "error": null, "retry_minutes": null}}),
-        })
-        .unwrap();
+    use portal_views::{CaseLookup, LookupError, parts};
+    let settings = portal_build::load::settings(&fixture("valid"));
+    let site = settings.site.expect("the fixture has site settings");
+    let contact = portal_views::Contact {
+        phone: site.contact.phone.clone(),
+        complaint_phone: site.contact.complaint_phone.clone(),
+    };
+    let pages = portal_views::pages::Renderer::new(site);
+    let cases_page = |lookup: &CaseLookup| {
+        pages
+            .page("cases.html", "cases/", "办件查询", "", today(), serde_json::json!({ "lookup": lookup }))
+            .unwrap()
+    };
+    let lookup = CaseLookup::typed(" 2025483920174655X ").found(sample_case());
+    let html = cases_page(&lookup);
     assert!(html.starts_with("<!doctype html>"));
     assert_eq!(html.matches("<h1").count(), 1);
     for needle in [
@@ -234,26 +276,26 @@ fn server_renders_case_and_stats_pages_with_the_site_template() {
         assert!(html.contains(needle), "{needle} missing in\n{html}");
     }
     assert!(!html.contains("<script>x"), "notes are escaped");
-    let html = pages
-        .render(PageRequest {
-            template: "cases.html",
-            path: "cases/",
-            title: "办件查询",
-            data: serde_json::json!({"lookup": {"case_number": "", "result": null, "error": "rate_limited", "retry_minutes": 3}}),
-        })
-        .unwrap();
+    // The page holds exactly what the browser app renders for the answer.
+    let part = parts::case_result(&lookup, &contact).unwrap();
+    assert!(html.contains(&part), "the page embeds the part as is");
+    let html = cases_page(&CaseLookup::default().rate_limited(150));
     assert!(html.contains("查询过于频繁，请 3 分钟后再试。"), "{html}");
     assert!(html.contains(r#"role="alert""#));
+    let html = cases_page(&CaseLookup::default().failed(LookupError::NoMatch));
+    assert!(html.contains("未找到匹配的办件"), "{html}");
     let html = pages
-        .render(PageRequest {
-            template: "stats.html",
-            path: "stats/",
-            title: "办件统计",
-            data: serde_json::json!({"stats": {"as_of": "2025-03-20", "received": 3, "completed": 1, "overdue_now": 0,
+        .page(
+            "stats.html",
+            "stats/",
+            "办件统计",
+            "",
+            today(),
+            serde_json::json!({"stats": {"as_of": "2025-03-20", "received": 3, "completed": 1, "overdue_now": 0,
                 "departments": [{"department": "a", "department_name": "区公安分局", "received": 3, "refused": 0,
                 "completed": 1, "completion_rate": "33.3%", "on_time": 1, "on_time_rate": "100.0%", "early": 0,
                 "early_rate": "0.0%", "overdue_now": 0}]}}),
-        })
+        )
         .unwrap();
     assert!(
         html.contains("<caption>各部门办件情况（截至 2025-03-20）</caption>"),

@@ -3,33 +3,8 @@
 
 use anyhow::{Context, Result, bail};
 use portal_search::writer::{CODE_QUALITY, fnv_hex, write_compressed};
-use serde::Serialize;
+pub use portal_views::pages::{APP_DIR, APP_INFO, AppFiles};
 use std::path::Path;
-
-/// Where the app lives in the site.
-pub const APP_DIR: &str = "app/h";
-/// Names the app's files, for pages the server renders.
-pub const APP_INFO: &str = "app/app.json";
-
-/// File names of the app's parts.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
-pub struct AppFiles {
-    pub js: String,
-    pub wasm: String,
-    pub worker: String,
-}
-
-impl AppFiles {
-    /// Site-absolute URLs for the pages' `data-*` attributes.
-    pub fn urls(&self, root: &str) -> AppFiles {
-        let url = |f: &str| format!("{root}{APP_DIR}/{f}");
-        AppFiles {
-            js: url(&self.js),
-            wasm: url(&self.wasm),
-            worker: url(&self.worker),
-        }
-    }
-}
 
 /// Copies Trunk's output from `dir` into `site` and names its parts.
 pub fn copy(dir: &Path, site: &Path) -> Result<AppFiles> {

@@ -1,8 +1,8 @@
 //! The `portal` build tool: content → checked catalog → static site.
 //!
 //! The pipeline reads like the folder tree: [`load`] reads and locates,
-//! `portal_core::validate` checks, [`site`] renders pages with [`templates`]
-//! and [`markdown`], [`exports`] writes open data, [`output`] swaps the
+//! `portal_core::validate` checks, [`site`] renders pages with the
+//! templates of `portal_views` and [`markdown`], [`exports`] writes open data, [`output`] swaps the
 //! finished site into place. [`demo`] writes synthetic catalogs for scale
 //! tests; [`console`] is everything the user sees in the terminal.
 
@@ -15,9 +15,7 @@ pub mod load;
 pub mod locate;
 pub mod markdown;
 pub mod output;
-pub mod pages;
 pub mod relevance;
 pub mod search_index;
 pub mod site;
-pub mod templates;
 pub mod views;

@@ -6,7 +6,7 @@ use crate::frontmatter;
 use crate::locate::{self, Segment};
 use crate::markdown;
 use portal_core::model::*;
-use portal_core::{Problem, validate};
+use portal_core::{Calendar, Problem, validate};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -107,6 +107,34 @@ pub fn load(root: &Path) -> Loaded {
         .filter_map(|p| p.strip_prefix("files").ok().map(slash_path))
         .collect::<BTreeSet<_>>();
     Loaded { catalog, problems }
+}
+
+/// What `portal serve` needs of the content: the site settings and the
+/// working-day calendar.
+pub struct Settings {
+    /// `None` when `site.toml` is missing or has errors (in `problems`).
+    pub site: Option<Site>,
+    pub calendar: Calendar,
+    /// How many calendar years were read.
+    pub calendar_years: usize,
+    pub problems: Vec<Problem>,
+}
+
+/// Reads `site.toml` and `calendar/*.toml` exactly as [`load`] does, so a
+/// mistake is reported with its file, line and field here too.
+pub fn settings(root: &Path) -> Settings {
+    let mut problems = Vec::new();
+    let site = read_data::<Site>(root, Path::new("site.toml"), &mut problems);
+    let years: Vec<CalendarYear> = files_under(root, "calendar", &["toml"])
+        .iter()
+        .filter_map(|path| read_data(root, path, &mut problems))
+        .collect();
+    Settings {
+        site,
+        calendar: Calendar::new(&years),
+        calendar_years: years.len(),
+        problems,
+    }
 }
 
 /// Loads and applies every rule; problems are sorted and located.

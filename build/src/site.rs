@@ -3,10 +3,11 @@
 
 use crate::output::{self, Staging};
 use crate::views::{self, Ctx};
-use crate::{app_files, console, exports, load, search_index, templates};
+use crate::{app_files, console, exports, load, search_index};
 use anyhow::{Context, Result};
 use chrono::{Datelike, NaiveDate};
 use minijinja::{Environment, Value, context};
+use portal_views::pages::{self, PageBase};
 use portal_core::model::*;
 use portal_core::urls;
 use rayon::prelude::*;
@@ -96,7 +97,7 @@ pub fn render(
     let ctx = Ctx::new(catalog, today);
     console::step("Writing the search index");
     let search = search_index::write(&ctx, content, staging.path())?;
-    let mut env = templates::environment();
+    let mut env = portal_views::environment();
     env.add_global("search_boot", ctx.url(&search.boot_path));
     if let Some(dir) = app {
         let files = app_files::copy(dir, staging.path())?;
@@ -149,19 +150,8 @@ impl Site<'_> {
     /// Renders `template` to `path` (a folder URL gets `index.html`).
     fn page(&self, template: &str, path: &str, title: &str, extra: Value) -> Result<()> {
         let ctx = self.ctx;
-        let html = self
-            .env
-            .get_template(template)?
-            .render(context! {
-                site => &ctx.catalog.site,
-                root => &ctx.root,
-                today => ctx.today.to_string(),
-                title => title,
-                path => path,
-                canonical => ctx.absolute(path),
-                lang => ctx.catalog.site.languages.first().cloned().unwrap_or_else(|| "zh-CN".into()),
-                ..extra
-            })
+        let base = PageBase::new(&ctx.catalog.site, &ctx.root, ctx.today, title, path);
+        let html = pages::render(&self.env, template, &base, extra)
             .with_context(|| format!("cannot render {path} with {template}"))?;
         let file = if path.is_empty() || path.ends_with('/') {
             format!("{path}index.html")
@@ -428,7 +418,8 @@ impl Site<'_> {
     /// The results page: empty here; the app fills it in the browser, the
     /// server renders it for `?q=` without JavaScript.
     fn search(&self) -> Result<()> {
-        self.page("search.html", "search/", "搜索", context! {})
+        let results: Option<portal_search::Response> = None;
+        self.page("search.html", "search/", "搜索", context! { results })
     }
 
     fn not_found(&self) -> Result<()> {
@@ -437,13 +428,7 @@ impl Site<'_> {
 
     /// The case-status form; the server answers it with the same template.
     fn cases(&self) -> Result<()> {
-        use portal_server::pages;
-        let data = Value::from_serialize(pages::empty_lookup());
-        self.page(
-            pages::CASES_TEMPLATE,
-            pages::CASES_PATH,
-            pages::CASES_TITLE,
-            data,
-        )
+        let lookup = portal_views::CaseLookup::default();
+        self.page("cases.html", "cases/", "办件查询", context! { lookup })
     }
 }

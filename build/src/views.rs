@@ -100,18 +100,7 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// The path part of the base URL, always ending in `/`.
-pub fn root_path(base_url: &str) -> String {
-    let after_scheme = base_url
-        .split_once("://")
-        .map_or(base_url, |(_, rest)| rest);
-    let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
-    if path.ends_with('/') {
-        path.to_string()
-    } else {
-        format!("{path}/")
-    }
-}
+pub use portal_views::pages::root_path;
 
 #[derive(Serialize, Clone)]
 pub struct Link {

@@ -29,7 +29,13 @@ fn main() {
     if had_focus && let Some(i) = document().get_element_by_id("q") {
         i.unchecked_into::<HtmlElement>().focus().ok();
     }
-    replace_with("search-results", || view! { <Results /> }.into_any());
+    let rendered = document()
+        .get_element_by_id("search-results")
+        .map(|e| e.inner_html())
+        .unwrap_or_default();
+    replace_with("search-results", move || {
+        view! { <Results initial=rendered /> }.into_any()
+    });
     cases::enhance();
     html().set_attribute("data-app-state", "ready").ok();
 }

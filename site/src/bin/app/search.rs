@@ -3,22 +3,24 @@
 
 use crate::page::root;
 use crate::worker::search;
-use leptos::either::Either;
 use leptos::prelude::*;
-use portal_search::{Hit, Piece, Request, Response};
+use portal_search::{Hit, Request, Response};
+use portal_views::parts;
 use wasm_bindgen::prelude::*;
-use web_sys::KeyboardEvent;
+use web_sys::{Event, KeyboardEvent};
 
-fn pieces(p: Vec<Piece>) -> impl IntoView {
-    p.into_iter()
-        .map(|p| {
-            if p.hit {
-                Either::Left(view! { <mark>{p.text}</mark> })
-            } else {
-                Either::Right(p.text)
-            }
-        })
-        .collect_view()
+/// A part's HTML, or nothing (and a console note) if it cannot render.
+fn rendered(html: Result<String, portal_views::Error>) -> String {
+    html.unwrap_or_else(|e| {
+        web_sys::console::error_1(&format!("cannot render: {e}").into());
+        String::new()
+    })
+}
+
+/// The `data-url` of the suggestion an event happened in.
+fn option_url(ev: &Event) -> Option<String> {
+    let target = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
+    target.closest("[data-url]").ok()??.get_attribute("data-url")
 }
 
 /// The header's search box as an ARIA combobox: suggestions as you type,
@@ -108,20 +110,14 @@ pub fn SearchBox(initial: String) -> impl IntoView {
                     on:blur=move |_| set_open.set(false)
                     on:focus=move |_| set_open.set(hits.with(|h| !h.is_empty()))
                 />
-                <ul id="q-list" role="listbox" aria-label="搜索建议" class="suggestions" hidden=move || !open.get()>
-                    {move || hits.get().into_iter().enumerate().map(|(i, h)| {
-                        let url = format!("{}{}", root(), h.card.url);
-                        let href = url.clone();
-                        view! {
-                            <li id=format!("q-opt-{i}") role="option"
-                                aria-selected=move || (active.get() == Some(i)).to_string()
-                                class:active=move || active.get() == Some(i)
-                                on:mousedown=move |ev| { ev.prevent_default(); go(url.clone()); }>
-                                <a href=href tabindex="-1">{pieces(h.name)}</a>
-                                <span class="meta">{h.card.department}</span>
-                            </li>
+                <ul id="q-list" role="listbox" aria-label="搜索建议" class="suggestions" hidden=move || !open.get()
+                    on:mousedown=move |ev| {
+                        if let Some(url) = option_url(&ev) {
+                            ev.prevent_default();
+                            go(url);
                         }
-                    }).collect_view()}
+                    }
+                    inner_html=move || hits.with(|h| rendered(parts::suggestions(&root(), h, active.get())))>
                 </ul>
             </div>
             <button type="submit">"搜索"</button>
@@ -166,7 +162,7 @@ fn push_url(req: &Request) {
 
 /// The `/search/` page: results with facets; the URL holds the state.
 #[component]
-pub fn Results() -> impl IntoView {
+pub fn Results(initial: String) -> impl IntoView {
     let (req, set_req) = signal(url_state());
     let (resp, set_resp) = signal(None::<Response>);
     let (error, set_error) = signal(None::<String>);
@@ -201,66 +197,27 @@ pub fn Results() -> impl IntoView {
         });
         push_url(&req.get_untracked());
     };
-    view! {
-        <div class="results-live" aria-live="polite">
-            {move || error.get().map(|e| view! { <p class="error">"搜索出错：" {e}</p> })}
-            {move || resp.get().map(|r| {
-                let summary = if r.q.trim().is_empty() { "请输入要查找的事项。".to_string() } else { format!("“{}”共找到 {} 条结果", r.q, r.total) };
-                view! {
-                    <p class="result-count" id="result-count">{summary}</p>
-                    <div class="search-layout">
-                        <aside class="facets" aria-label="筛选">
-                            {r.facets.into_iter().map(|g| view! {
-                                <fieldset class="facet">
-                                    <legend>{g.label}</legend>
-                                    {g.values.into_iter().map(|v| {
-                                        let f = v.filter.clone();
-                                        view! {
-                                            <label>
-                                                <input type="checkbox" name="f" value=v.filter.clone() prop:checked=v.selected
-                                                    on:change=move |_| toggle(f.clone()) />
-                                                {v.label} <span class="count">{format!("（{}）", v.count)}</span>
-                                            </label>
-                                        }
-                                    }).collect_view()}
-                                </fieldset>
-                            }).collect_view()}
-                        </aside>
-                        <ol class="results">
-                            {r.hits.into_iter().map(result_view).collect_view()}
-                        </ol>
-                    </div>
-                }
-            })}
-        </div>
-    }
-}
-
-fn result_view(h: Hit) -> impl IntoView {
-    let c = h.card;
-    let url = format!("{}{}", root(), c.url);
-    let mut facts: Vec<String> = vec![c.department, c.item_type, c.limit];
-    if let Some(v) = c.visits {
-        facts.push(if v == 0 {
-            "零跑腿".into()
-        } else {
-            format!("最多跑 {v} 次")
-        });
-    }
-    if c.online {
-        facts.push("可网上办理".into());
-    }
-    facts.retain(|f| !f.is_empty());
-    let kind = if c.kind == "guide" {
-        "办事指南"
-    } else {
-        "办事事项"
+    // Until the first answer, what the page came with (the server's
+    // results for the same URL, or the static page's help).
+    let html = move || {
+        resp.with(|r| match r {
+            Some(r) => rendered(parts::search_results(&root(), Some(r))),
+            None => initial.clone(),
+        })
+    };
+    // The facets are a form for pages without JavaScript; here a tick
+    // filters at once and the form is never sent.
+    let on_change = move |ev: Event| {
+        let input = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
+        if let Some(i) = input.filter(|i| i.name() == "f") {
+            toggle(i.value());
+        }
     };
     view! {
-        <li class="result" data-code=c.code.clone()>
-            <h3><a href=url>{pieces(h.name)}</a></h3>
-            <p class="meta"><span class="kind">{kind}</span> " " {facts.join(" · ")}</p>
-            {(!h.excerpt.is_empty()).then(|| view! { <p class="excerpt">{pieces(h.excerpt)}</p> })}
-        </li>
+        <div id="search-results" class="results-live" aria-live="polite"
+            on:change=on_change on:submit=|ev: web_sys::SubmitEvent| ev.prevent_default() inner_html=html></div>
+        {move || error.get().map(|e| view! { <p class="error" role="alert">"搜索出错：" {e}</p> })}
     }
 }

@@ -106,7 +106,6 @@ enum Command {
         #[arg(long, default_value = "")]
         label: String,
     },
-    /// Write a deterministic synthetic catalog of N items for scale tests and benchmarks.
     /// Search a built site with the same engine the browser runs.
     ///
     /// Prints the top results, one a line, with department and limits; or
@@ -147,6 +146,7 @@ enum Command {
         #[arg(long)]
         suggest: bool,
     },
+    /// Write a deterministic synthetic catalog of N items for scale tests and benchmarks.
     Demo {
         /// Number of service items to generate.
         #[arg(long, default_value_t = 1000)]
@@ -252,19 +252,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             trust_proxy,
             lookups_per_minute,
         } => {
-            let calendar = load_calendar(&content)?;
-            let pages = match portal_build::pages::ServerPages::load(&content) {
-                Ok(p) => {
-                    let p = p.with_assets(&dist);
-                    Some(std::sync::Arc::new(p) as std::sync::Arc<dyn portal_server::pages::Pages>)
-                }
-                Err(e) => {
-                    eprintln!(
-                        "warning: {e:#}; serving without the case-status form (/cases/) and statistics page (/stats/)"
-                    );
-                    None
-                }
-            };
+            let (calendar, pages) = site_pages(&content, &dist);
             portal_server::serve_blocking(portal_server::Config {
                 dist,
                 addr,
@@ -364,37 +352,52 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-/// The working-day calendar from `content/calendar/*.toml`; plain
-/// Monday–Friday (with a warning) when there is none.
-fn load_calendar(content: &std::path::Path) -> Result<portal_core::Calendar> {
-    use anyhow::Context;
-    let dir = content.join("calendar");
-    let mut years = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(&dir) {
-        let mut paths: Vec<_> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .collect();
-        paths.sort();
-        for path in paths {
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
-            let year: portal_core::CalendarYear = toml::from_str(&text).with_context(|| {
-                format!(
-                    "{} is not a valid calendar (run `portal check`)",
-                    path.display()
-                )
-            })?;
-            years.push(year);
-        }
-    }
-    if years.is_empty() {
+/// The calendar and the renderer of the pages the server answers itself,
+/// from the content's site settings and calendar, read and located as
+/// `portal check` reads them. Without valid settings the server still
+/// serves the site and the API, minus those pages.
+fn site_pages(
+    content: &std::path::Path,
+    dist: &std::path::Path,
+) -> (
+    portal_core::Calendar,
+    Option<std::sync::Arc<dyn portal_server::pages::Pages>>,
+) {
+    let settings = load::settings(content);
+    console::report(&settings.problems);
+    if settings.calendar_years == 0 {
         eprintln!(
             "warning: no holiday calendar in {}; counting Monday to Friday as working days",
-            dir.display()
+            content.join("calendar").display()
         );
     }
-    Ok(portal_core::Calendar::new(&years))
+    let pages = match settings.site {
+        Some(site) => {
+            let renderer = portal_views::pages::Renderer::new(site).with_assets(dist);
+            Some(std::sync::Arc::new(SitePages(renderer))
+                as std::sync::Arc<dyn portal_server::pages::Pages>)
+        }
+        None => {
+            eprintln!(
+                "warning: no valid site settings in {}; serving without the case-status form (/cases/), statistics (/stats/) and search (/search/) pages",
+                content.display()
+            );
+            None
+        }
+    };
+    (settings.calendar, pages)
+}
+
+/// The site's templates, for the pages the server renders.
+struct SitePages(portal_views::pages::Renderer);
+
+impl portal_server::pages::Pages for SitePages {
+    fn render(&self, page: portal_server::pages::PageRequest<'_>) -> Result<String> {
+        let query = page.data["query"].as_str().unwrap_or_default().to_owned();
+        Ok(self
+            .0
+            .page(page.template, page.path, page.title, &query, today(), page.data)?)
+    }
 }
 
 fn today() -> chrono::NaiveDate {

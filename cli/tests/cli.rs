@@ -13,14 +13,47 @@ fn fixture() -> String {
     format!("{}/../tests/fixtures/valid", env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Each subcommand and the start of its own help line.
+const SUBCOMMANDS: [(&str, &str); 8] = [
+    ("check", "Validate every content file"),
+    ("build", "Validate, then write the complete static site"),
+    ("serve", "Serve a built site"),
+    ("cases", "Case data: bulk import"),
+    ("token", "Create an ingest token"),
+    ("search", "Search a built site with the same engine the browser runs"),
+    ("relevance", "Score the search against a relevance set"),
+    ("demo", "Write a deterministic synthetic catalog"),
+];
+
 #[test]
-fn help_lists_every_subcommand() {
+fn help_lists_every_subcommand_with_its_own_line() {
     let out = portal(&["--help"]);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    for word in ["check", "build", "serve", "demo", "Typical use"] {
-        assert!(text.contains(word), "--help lacks {word}:\n{text}");
+    assert!(text.contains("Typical use"), "{text}");
+    for (name, line) in SUBCOMMANDS {
+        let listed = text
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("--help does not list {name}:\n{text}"));
+        assert!(
+            listed.contains(line),
+            "{name} is listed as {listed:?}, not with {line:?}"
+        );
+        // Its own help starts with the same line, and says nothing of the others.
+        let own = portal(&[name, "--help"]);
+        assert!(own.status.success(), "{name} --help fails");
+        let own = String::from_utf8(own.stdout).unwrap();
+        assert!(own.starts_with(line), "`portal {name} --help` starts {own:?}");
+        for (other, other_line) in SUBCOMMANDS {
+            assert!(
+                other == name || !own.contains(other_line),
+                "`portal {name} --help` describes {other}:\n{own}"
+            );
+        }
     }
+    let import = String::from_utf8(portal(&["cases", "import", "--help"]).stdout).unwrap();
+    assert!(import.starts_with("Import cases and events from NDJSON or CSV"), "{import}");
 }
 
 #[test]
