@@ -308,3 +308,21 @@ fn server_renders_case_and_stats_pages_with_the_site_template() {
     assert!(html.contains(r#"href="/api/v1/stats.csv""#));
     assert!(!html.contains(r#"<a href="/cases/" aria-current="page">"#));
 }
+
+#[test]
+fn sitemap_lists_the_disclosure_lists() {
+    let sitemap = page("sitemap.xml");
+    let agency = portal_core::Route::agency("测试区人民政府办公室").path();
+    for path in [
+        "disclosures/normative/".to_string(),
+        "disclosures/years/2021/".to_string(),
+        agency,
+    ] {
+        assert!(
+            site().join(&path).join("index.html").is_file(),
+            "{path} built"
+        );
+        let loc = format!("<loc>https://zwfw.test.example.gov.cn/{path}</loc>");
+        assert!(sitemap.contains(&loc), "sitemap lists {path}");
+    }
+}

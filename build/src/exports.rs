@@ -6,7 +6,7 @@ use crate::views::Ctx;
 use anyhow::Result;
 use minijinja::{Environment, context};
 use portal_core::model::*;
-use portal_core::urls;
+use portal_core::routes::{self, DataFile, Route};
 use serde::Serialize;
 
 /// Spreadsheets open UTF-8 correctly only with a byte-order mark.
@@ -21,8 +21,8 @@ pub fn write_all(ctx: &Ctx, staging: &Staging, env: &Environment) -> Result<()> 
     sitemap(ctx, staging, env)?;
     let robots = env
         .get_template("robots.txt")?
-        .render(context! { sitemap => ctx.absolute("sitemap.xml") })?;
-    staging.write("robots.txt", robots.as_bytes())
+        .render(context! { sitemap => ctx.absolute_route(&Route::Sitemap) })?;
+    staging.write(&Route::Robots.path(), robots.as_bytes())
 }
 
 #[derive(Serialize)]
@@ -60,7 +60,7 @@ fn catalog_json(ctx: &Ctx, staging: &Staging) -> Result<()> {
             .items
             .iter()
             .map(|i| ItemJson {
-                url: ctx.absolute(&urls::item(&i.value.code)),
+                url: ctx.absolute_route(&Route::Item(i.value.code.clone())),
                 item: &i.value,
             })
             .collect(),
@@ -68,12 +68,15 @@ fn catalog_json(ctx: &Ctx, staging: &Staging) -> Result<()> {
             .disclosures
             .iter()
             .map(|d| DocJson {
-                url: ctx.absolute(&urls::disclosure(&d.value.slug)),
+                url: ctx.absolute_route(&Route::Disclosure(d.value.slug.clone())),
                 meta: &d.value.meta,
             })
             .collect(),
     };
-    staging.write("data/catalog.json", &serde_json::to_vec(&data)?)
+    staging.write(
+        &Route::Data(DataFile::CatalogJson).path(),
+        &serde_json::to_vec(&data)?,
+    )
 }
 
 fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
@@ -140,10 +143,13 @@ fn items_csv(ctx: &Ctx, staging: &Staging) -> Result<()> {
             .into(),
             i.materials.len().to_string(),
             i.last_reviewed.to_string(),
-            ctx.absolute(&urls::item(&i.code)),
+            ctx.absolute_route(&Route::Item(i.code.clone())),
         ]
     });
-    staging.write("data/items.csv", &csv_bytes(&header, rows)?)
+    staging.write(
+        &Route::Data(DataFile::ItemsCsv).path(),
+        &csv_bytes(&header, rows)?,
+    )
 }
 
 fn materials_csv(ctx: &Ctx, staging: &Staging) -> Result<()> {
@@ -165,7 +171,7 @@ fn materials_csv(ctx: &Ctx, staging: &Staging) -> Result<()> {
     let file = |p: &str| match p {
         "" => String::new(),
         p if p.contains("://") => p.to_string(),
-        p => ctx.absolute(&urls::file(p)),
+        p => ctx.absolute_route(&Route::File(p.into())),
     };
     let rows = ctx.catalog.items.iter().flat_map(|i| {
         let i = &i.value;
@@ -187,50 +193,29 @@ fn materials_csv(ctx: &Ctx, staging: &Staging) -> Result<()> {
             ]
         })
     });
-    staging.write("data/materials.csv", &csv_bytes(&header, rows)?)
+    staging.write(
+        &Route::Data(DataFile::MaterialsCsv).path(),
+        &csv_bytes(&header, rows)?,
+    )
 }
 
-/// Every public page; split into several files past 50,000 URLs.
+/// Every public page ([`routes::pages`] in the sitemap); split into
+/// several files past 50,000 URLs.
 fn sitemap(ctx: &Ctx, staging: &Staging, env: &Environment) -> Result<()> {
-    let c = ctx.catalog;
-    let mut urls: Vec<(String, String)> = vec![(ctx.absolute(""), ctx.today.to_string())];
-    for section in [
-        "departments/",
-        "themes/",
-        "guides/",
-        "disclosures/",
-        "updates/",
-    ] {
-        urls.push((ctx.absolute(section), String::new()));
-    }
-    urls.extend(c.items.iter().map(|i| {
-        (
-            ctx.absolute(&urls::item(&i.value.code)),
-            i.value.last_reviewed.to_string(),
-        )
-    }));
-    urls.extend(
-        c.departments
-            .iter()
-            .map(|d| (ctx.absolute(&urls::department(&d.id)), String::new())),
-    );
-    urls.extend(
-        c.themes
-            .iter()
-            .map(|t| (ctx.absolute(&urls::theme(&t.id)), String::new())),
-    );
-    urls.extend(c.guides.iter().map(|g| {
-        (
-            ctx.absolute(&urls::guide(&g.value.slug)),
-            g.value.meta.updated.to_string(),
-        )
-    }));
-    urls.extend(c.disclosures.iter().map(|d| {
-        (
-            ctx.absolute(&urls::disclosure(&d.value.slug)),
-            d.value.meta.published.to_string(),
-        )
-    }));
+    let urls: Vec<(String, String)> = routes::pages(ctx.catalog)
+        .into_iter()
+        .filter(|(route, _)| route.in_sitemap())
+        .map(|(route, updated)| {
+            // The home page changes with every build (its latest updates).
+            let updated = if route == Route::Home {
+                Some(ctx.today)
+            } else {
+                updated
+            };
+            let lastmod = updated.map(|d| d.to_string()).unwrap_or_default();
+            (ctx.absolute_route(&route), lastmod)
+        })
+        .collect();
     let to_value = |chunk: &[(String, String)]| -> Vec<minijinja::Value> {
         chunk
             .iter()
@@ -240,11 +225,11 @@ fn sitemap(ctx: &Ctx, staging: &Staging, env: &Environment) -> Result<()> {
     let page = env.get_template("sitemap.xml")?;
     if urls.len() <= SITEMAP_URLS {
         let xml = page.render(context! { urls => to_value(&urls) })?;
-        return staging.write("sitemap.xml", xml.as_bytes());
+        return staging.write(&Route::Sitemap.path(), xml.as_bytes());
     }
     let mut parts = Vec::new();
     for (n, chunk) in urls.chunks(SITEMAP_URLS).enumerate() {
-        let name = format!("sitemap-{}.xml", n + 1);
+        let name = Route::SitemapPart(n + 1).path();
         staging.write(
             &name,
             page.render(context! { urls => to_value(chunk) })?
@@ -255,5 +240,5 @@ fn sitemap(ctx: &Ctx, staging: &Staging, env: &Environment) -> Result<()> {
     let index = env
         .get_template("sitemap_index.xml")?
         .render(context! { sitemaps => parts })?;
-    staging.write("sitemap.xml", index.as_bytes())
+    staging.write(&Route::Sitemap.path(), index.as_bytes())
 }

@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use jieba_rs::Jieba;
 use pinyin::ToPinyin;
 use portal_core::analyzer::fold;
-use portal_core::{GuideMeta, Handling, Item, Page, urls};
+use portal_core::{GuideMeta, Handling, Item, Page, Route};
 use portal_search::engine::Card;
 use portal_search::writer::{self, IndexDoc, Written};
 use rayon::prelude::*;
@@ -194,7 +194,7 @@ fn item_doc(ctx: &Ctx, item: &Item, synonyms: &SynonymMatcher, jieba: &Jieba) ->
             kind: "item".into(),
             code: item.code.clone(),
             name: item.name.clone(),
-            url: urls::item(&item.code),
+            url: Route::Item(item.code.clone()).path(),
             department: row.department,
             item_type: item.item_type.label().into(),
             limit: row.limit,
@@ -236,7 +236,7 @@ fn guide_doc(
             kind: "guide".into(),
             code: guide.slug.clone(),
             name: meta.title.clone(),
-            url: urls::guide(&guide.slug),
+            url: Route::Guide(guide.slug.clone()).path(),
             ..Card::default()
         },
         synonyms: synonyms.words_for(&meta.title),

@@ -7,9 +7,10 @@ use crate::{app_files, console, exports, load, search_index};
 use anyhow::{Context, Result};
 use chrono::{Datelike, NaiveDate};
 use minijinja::{Environment, Value, context};
+use portal_core::Route;
 use portal_views::pages::{self, PageBase};
 use portal_core::model::*;
-use portal_core::urls;
+use portal_core::routes;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -171,7 +172,7 @@ impl Site<'_> {
             bar.inc(1);
             self.page(
                 "item.html",
-                &urls::item(&item.value.code),
+                &Route::Item(item.value.code.clone()).path(),
                 &item.value.name,
                 context! { item => view },
             )
@@ -197,18 +198,18 @@ impl Site<'_> {
         let mut entries = Vec::new();
         for d in &self.ctx.catalog.departments {
             let items = by_dept.get(d.id.as_str()).cloned().unwrap_or_default();
-            entries.push(context! { name => &d.name, url => self.ctx.url(&urls::department(&d.id)), count => items.len(), description => &d.description });
+            entries.push(context! { name => &d.name, url => self.ctx.link(&Route::Department(d.id.clone())), count => items.len(), description => &d.description });
             let rows = self.rows(items.into_iter());
             self.page(
                 "item_list.html",
-                &urls::department(&d.id),
+                &Route::Department(d.id.clone()).path(),
                 &d.name,
                 context! { heading => &d.name, department => d, rows => rows },
             )?;
         }
         self.page(
             "index_list.html",
-            "departments/",
+            &Route::DepartmentIndex.path(),
             "办事部门",
             context! { heading => "办事部门", entries => entries },
         )
@@ -233,17 +234,17 @@ impl Site<'_> {
                 .filter(|g| g.value.meta.themes.contains(&t.id))
                 .map(|g| views::guide_view(self.ctx, &g.value, false))
                 .collect();
-            entries.push(context! { name => &t.name, url => self.ctx.url(&urls::theme(&t.id)), count => rows.len(), description => &t.description, audience => t.audience.label() });
+            entries.push(context! { name => &t.name, url => self.ctx.link(&Route::Theme(t.id.clone())), count => rows.len(), description => &t.description, audience => t.audience.label() });
             self.page(
                 "item_list.html",
-                &urls::theme(&t.id),
+                &Route::Theme(t.id.clone()).path(),
                 &t.name,
                 context! { heading => &t.name, theme => t, rows => rows, guides => guides },
             )?;
         }
         self.page(
             "index_list.html",
-            "themes/",
+            &Route::ThemeIndex.path(),
             "主题服务",
             context! { heading => "主题服务", entries => entries },
         )
@@ -256,14 +257,14 @@ impl Site<'_> {
             entries.push(context! { name => &view.title, url => &view.url, description => &view.summary, updated => view.updated.to_string() });
             self.page(
                 "guide.html",
-                &urls::guide(&g.value.slug),
+                &Route::Guide(g.value.slug.clone()).path(),
                 &view.title.clone(),
                 context! { guide => view },
             )?;
         }
         self.page(
             "index_list.html",
-            "guides/",
+            &Route::GuideIndex.path(),
             "办事攻略",
             context! { heading => "办事攻略", entries => entries },
         )
@@ -283,7 +284,7 @@ impl Site<'_> {
             let view = views::doc_view(ctx, doc, true);
             self.page(
                 "disclosure.html",
-                &urls::disclosure(&doc.slug),
+                &Route::Disclosure(doc.slug.clone()).path(),
                 &view.title.clone(),
                 context! { doc => view },
             )?;
@@ -297,37 +298,36 @@ impl Site<'_> {
         let mut categories = Vec::new();
         for c in &ctx.catalog.site.disclosure_categories {
             let rows = list(&|d| d.meta.category == c.id);
-            categories.push(context! { name => &c.name, url => ctx.url(&format!("disclosures/{}/", c.id)), count => rows.len(), description => &c.description });
+            let path = Route::DisclosureCategory(c.id.clone()).path();
+            categories.push(context! { name => &c.name, url => ctx.url(&path), count => rows.len(), description => &c.description });
             self.page(
                 "disclosure_list.html",
-                &format!("disclosures/{}/", c.id),
+                &path,
                 &c.name,
                 context! { heading => &c.name, description => &c.description, docs => rows },
             )?;
         }
-        let mut years: Vec<i32> = docs.iter().map(|d| d.meta.published.year()).collect();
-        years.dedup();
         let mut year_links = Vec::new();
-        for y in &years {
-            let rows = list(&|d| d.meta.published.year() == *y);
+        for y in routes::disclosure_years(ctx.catalog) {
+            let rows = list(&|d| d.meta.published.year() == y);
             let title = format!("{y} 年发布的文件");
-            year_links.push(context! { name => y.to_string(), url => ctx.url(&format!("disclosures/years/{y}/")), count => rows.len() });
+            let path = Route::DisclosureYear(y).path();
+            year_links.push(
+                context! { name => y.to_string(), url => ctx.url(&path), count => rows.len() },
+            );
             self.page(
                 "disclosure_list.html",
-                &format!("disclosures/years/{y}/"),
+                &path,
                 &title.clone(),
                 context! { heading => title, docs => rows },
             )?;
         }
-        let mut agencies: BTreeMap<&str, usize> = BTreeMap::new();
-        for d in &docs {
-            *agencies.entry(d.meta.agency.as_str()).or_default() += 1;
-        }
         let mut agency_links = Vec::new();
-        for (agency, count) in &agencies {
-            let path = format!("disclosures/agencies/{}/", views::agency_slug(agency));
-            let rows = list(&|d| d.meta.agency == *agency);
-            agency_links.push(context! { name => agency, url => ctx.url(&path), count => count });
+        for agency in routes::disclosure_agencies(ctx.catalog) {
+            let path = Route::agency(agency).path();
+            let rows = list(&|d| d.meta.agency == agency);
+            agency_links
+                .push(context! { name => agency, url => ctx.url(&path), count => rows.len() });
             self.page(
                 "disclosure_list.html",
                 &path,
@@ -338,7 +338,7 @@ impl Site<'_> {
         let recent = list(&|_| true);
         self.page(
             "disclosures.html",
-            "disclosures/",
+            &Route::DisclosureIndex.path(),
             "政府信息公开",
             context! { categories => categories, years => year_links, agencies => agency_links, docs => recent },
         )
@@ -350,9 +350,9 @@ impl Site<'_> {
             .catalog
             .items
             .iter()
-            .map(|i| (i.value.last_reviewed, context! { kind => "办事指南更新", name => &i.value.name, url => ctx.url(&urls::item(&i.value.code)), date => i.value.last_reviewed.to_string() }))
-            .chain(ctx.catalog.disclosures.iter().map(|d| (d.value.meta.published, context! { kind => "公开文件发布", name => &d.value.meta.title, url => ctx.url(&urls::disclosure(&d.value.slug)), date => d.value.meta.published.to_string() })))
-            .chain(ctx.catalog.guides.iter().map(|g| (g.value.meta.updated, context! { kind => "办事攻略更新", name => &g.value.meta.title, url => ctx.url(&urls::guide(&g.value.slug)), date => g.value.meta.updated.to_string() })))
+            .map(|i| (i.value.last_reviewed, context! { kind => "办事指南更新", name => &i.value.name, url => ctx.link(&Route::Item(i.value.code.clone())), date => i.value.last_reviewed.to_string() }))
+            .chain(ctx.catalog.disclosures.iter().map(|d| (d.value.meta.published, context! { kind => "公开文件发布", name => &d.value.meta.title, url => ctx.link(&Route::Disclosure(d.value.slug.clone())), date => d.value.meta.published.to_string() })))
+            .chain(ctx.catalog.guides.iter().map(|g| (g.value.meta.updated, context! { kind => "办事攻略更新", name => &g.value.meta.title, url => ctx.link(&Route::Guide(g.value.slug.clone())), date => g.value.meta.updated.to_string() })))
             .collect();
         // Newest first; ties keep catalog order so builds are reproducible.
         updates.sort_by_key(|u| std::cmp::Reverse(u.0));
@@ -376,14 +376,16 @@ impl Site<'_> {
                 .themes
                 .iter()
                 .filter(|t| t.audience == audience)
-                .map(|t| context! { name => &t.name, url => ctx.url(&urls::theme(&t.id)) })
+                .map(|t| context! { name => &t.name, url => ctx.link(&Route::Theme(t.id.clone())) })
                 .collect()
         };
         let departments: Vec<Value> = ctx
             .catalog
             .departments
             .iter()
-            .map(|d| context! { name => &d.name, url => ctx.url(&urls::department(&d.id)) })
+            .map(
+                |d| context! { name => &d.name, url => ctx.link(&Route::Department(d.id.clone())) },
+            )
             .collect();
         let guides: Vec<_> = ctx
             .catalog
@@ -393,7 +395,7 @@ impl Site<'_> {
             .collect();
         self.page(
             "home.html",
-            "",
+            &Route::Home.path(),
             &ctx.catalog.site.name,
             context! {
                 stats => stats,
@@ -409,7 +411,7 @@ impl Site<'_> {
     fn updates(&self) -> Result<()> {
         self.page(
             "updates.html",
-            "updates/",
+            &Route::Updates.path(),
             "更新记录",
             context! { updates => self.latest(500) },
         )
@@ -419,16 +421,21 @@ impl Site<'_> {
     /// server renders it for `?q=` without JavaScript.
     fn search(&self) -> Result<()> {
         let results: Option<portal_search::Response> = None;
-        self.page("search.html", "search/", "搜索", context! { results })
+        self.page("search.html", &Route::Search.path(), "搜索", context! { results })
     }
 
     fn not_found(&self) -> Result<()> {
-        self.page("404.html", "404.html", "页面不存在", context! {})
+        self.page(
+            "404.html",
+            &Route::NotFound.path(),
+            "页面不存在",
+            context! {},
+        )
     }
 
     /// The case-status form; the server answers it with the same template.
     fn cases(&self) -> Result<()> {
         let lookup = portal_views::CaseLookup::default();
-        self.page("cases.html", "cases/", "办件查询", context! { lookup })
+        self.page("cases.html", &Route::Cases.path(), "办件查询", context! { lookup })
     }
 }

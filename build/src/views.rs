@@ -2,9 +2,9 @@
 //! dates computed, so templates only lay out and never decide.
 
 use crate::markdown;
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use portal_core::model::*;
-use portal_core::{Calendar, urls};
+use portal_core::{Calendar, Route, limits};
 use serde::Serialize;
 use serde_json::json;
 use std::collections::HashMap;
@@ -57,46 +57,51 @@ impl<'a> Ctx<'a> {
         format!("{}{path}", self.catalog.site.base_url)
     }
 
+    /// The URL of `route` under the site's root, for links in pages.
+    pub fn link(&self, route: &Route) -> String {
+        self.url(&route.path())
+    }
+
+    /// The full address of `route`, for the sitemap and open data.
+    pub fn absolute_route(&self, route: &Route) -> String {
+        self.absolute(&route.path())
+    }
+
     pub fn markdown(&self, text: &str) -> String {
         markdown::to_html(text, &self.root)
     }
 
     fn department_link(&self, id: &str) -> Link {
         let name = self.departments.get(id).map_or(id, |d| d.name.as_str());
-        Link::new(name, self.url(&urls::department(id)))
+        Link::new(name, self.link(&Route::Department(id.into())))
     }
 
     fn theme_link(&self, id: &str) -> Link {
         let name = self.themes.get(id).map_or(id, |t| t.name.as_str());
-        Link::new(name, self.url(&urls::theme(id)))
+        Link::new(name, self.link(&Route::Theme(id.into())))
     }
 
     fn item_link(&self, code: &str) -> Link {
         let name = self.items.get(code).map_or(code, |i| i.name.as_str());
-        Link::new(name, self.url(&urls::item(code)))
+        Link::new(name, self.link(&Route::Item(code.into())))
     }
 
     fn doc_link(&self, slug: &str) -> Link {
         let title = self.docs.get(slug).map_or(slug, |d| d.meta.title.as_str());
-        Link::new(title, self.url(&urls::disclosure(slug)))
+        Link::new(title, self.link(&Route::Disclosure(slug.into())))
     }
 
     fn file_url(&self, path: &str) -> String {
         match path {
             "" => String::new(),
             p if p.starts_with("http://") || p.starts_with("https://") => p.to_string(),
-            p => self.url(&urls::file(p)),
+            p => self.link(&Route::File(p.into())),
         }
     }
 
     /// The day a limit ends if the application is accepted today.
     pub fn due_if_accepted_today(&self, limit: Limit) -> NaiveDate {
-        match limit.unit {
-            DayUnit::Working => self.calendar.add_working_days(self.today, limit.days),
-            DayUnit::Calendar => self
-                .calendar
-                .on_or_next_working_day(self.today + Duration::days(limit.days as i64)),
-        }
+        limits::due_if_accepted(&self.calendar, self.today, limit)
     }
 }
 
@@ -136,7 +141,7 @@ pub fn item_row(ctx: &Ctx, item: &Item) -> ItemRow {
     ItemRow {
         code: item.code.clone(),
         name: item.name.clone(),
-        url: ctx.url(&urls::item(&item.code)),
+        url: ctx.link(&Route::Item(item.code.clone())),
         item_type: item.item_type.label(),
         handling: item.handling.label(),
         limit: limit_text(item),
@@ -257,7 +262,7 @@ pub fn item_view(ctx: &Ctx, item: &Item) -> ItemView {
     } else {
         item.windows.clone()
     };
-    let url = ctx.url(&urls::item(&item.code));
+    let url = ctx.link(&Route::Item(item.code.clone()));
     let due = match (item.handling, item.promised_limit) {
         (Handling::Instant, _) => "当场办结".to_string(),
         (_, Some(l)) => {
@@ -458,7 +463,7 @@ pub struct GuideView {
 pub fn guide_view(ctx: &Ctx, page: &Page<GuideMeta>, with_body: bool) -> GuideView {
     GuideView {
         title: page.meta.title.clone(),
-        url: ctx.url(&urls::guide(&page.slug)),
+        url: ctx.link(&Route::Guide(page.slug.clone())),
         summary: page.meta.summary.clone(),
         updated: page.meta.updated,
         body_html: if with_body {
@@ -513,14 +518,17 @@ pub fn doc_view(ctx: &Ctx, page: &Page<DisclosureMeta>, with_body: bool) -> DocV
         .collect();
     DocView {
         title: m.title.clone(),
-        url: ctx.url(&urls::disclosure(&page.slug)),
+        url: ctx.link(&Route::Disclosure(page.slug.clone())),
         number: m.number.clone(),
         agency: m.agency.clone(),
-        agency_url: ctx.url(&format!("disclosures/agencies/{}/", agency_slug(&m.agency))),
+        agency_url: ctx.link(&Route::agency(&m.agency)),
         written: m.written,
         published: m.published,
         year: m.published.year(),
-        category: Link::new(category, ctx.url(&format!("disclosures/{}/", m.category))),
+        category: Link::new(
+            category,
+            ctx.link(&Route::DisclosureCategory(m.category.clone())),
+        ),
         topic: m.topic.clone(),
         validity: m.validity.label(),
         validity_key: m.validity,
@@ -537,13 +545,6 @@ pub fn doc_view(ctx: &Ctx, page: &Page<DisclosureMeta>, with_body: bool) -> DocV
     }
 }
 
-/// A stable ASCII folder name for an agency (names are Chinese).
-pub fn agency_slug(agency: &str) -> String {
-    // FNV-1a (stable across builds and platforms, unlike std's hasher),
-    // its low 32 bits.
-    portal_search::writer::fnv_hex(agency.as_bytes())[8..].to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -553,14 +554,5 @@ mod tests {
         assert_eq!(root_path("https://x.gov.cn/"), "/");
         assert_eq!(root_path("https://x.gov.cn"), "/");
         assert_eq!(root_path("https://x.gov.cn/portal"), "/portal/");
-    }
-
-    #[test]
-    fn agency_slugs_are_stable() {
-        assert_eq!(
-            agency_slug("云溪区人民政府办公室"),
-            agency_slug("云溪区人民政府办公室")
-        );
-        assert_ne!(agency_slug("云溪区人民政府"), agency_slug("云溪区财政局"));
     }
 }

@@ -8,12 +8,14 @@ pub mod analyzer;
 pub mod calendar;
 pub mod case;
 pub mod dates;
+pub mod limits;
 pub mod model;
 pub mod problem;
 pub mod receipt;
-pub mod urls;
+pub mod routes;
 pub mod validate;
 
 pub use calendar::Calendar;
 pub use model::*;
 pub use problem::{Problem, Severity};
+pub use routes::Route;

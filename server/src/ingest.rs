@@ -8,6 +8,7 @@ use crate::db::{NewCase, NewEvent};
 use chrono::NaiveDate;
 use portal_core::Limit;
 use portal_core::case::EventKind;
+use portal_core::limits::{self, LimitRule, MAX_LIMIT_DAYS};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -156,28 +157,17 @@ impl CreateRequest {
         if let Some(n) = &self.department_name {
             check_len("department_name", n, 200)?;
         }
-        for (field, limit) in [
-            ("statutory_limit", &self.statutory_limit),
-            ("promised_limit", &self.promised_limit),
-        ] {
-            // A runaway limit would make every deadline computation crawl.
-            if limit.days > 3650 {
-                return Err(FieldError::new(
-                    field,
-                    format!(
-                        "时限不能超过 3650 天。The limit cannot be longer than 3650 days (got {}).",
-                        limit.days
-                    ),
-                ));
-            }
-        }
-        if self.promised_limit.approx_calendar_days() > self.statutory_limit.approx_calendar_days()
-        {
-            return Err(FieldError::new(
-                "promised_limit",
-                "承诺时限不能长于法定时限。The promised limit cannot be longer than the statutory limit.",
-            ));
-        }
+        // The core's limit rules, worded for the approval system in both languages.
+        limits::check(self.statutory_limit, self.promised_limit).map_err(|p| {
+            let message = match p.rule {
+                LimitRule::TooLong => format!(
+                    "时限不能超过 {MAX_LIMIT_DAYS} 天。The limit cannot be longer than {MAX_LIMIT_DAYS} days (got {}).",
+                    p.limit.days
+                ),
+                LimitRule::PromiseLongerThanLaw => "承诺时限不能长于法定时限。The promised limit cannot be longer than the statutory limit.".into(),
+            };
+            FieldError::new(p.field, message)
+        })?;
         Ok(NewCase {
             case_ref: self.case_ref.map(|r| r.trim().to_owned()),
             item_code: self.item_code,
