@@ -3,19 +3,21 @@
 //! Everything else stays static, so the same `dist/` also works from any web
 //! server or CDN.
 //!
-//! Layers, each importing only those below it:
+//! Modules, and whom they import (never back):
 //!
-//! * adapters, HTTP in and out: [`api`] (JSON under `/api/v1/`) and
-//!   [`pages`] (the HTML form and pages), with [`client`] (who is asking);
-//! * [`state`]: what the routes share ([`state::AppState`],
-//!   [`state::Cases`]);
+//! * adapters, HTTP in and out: [`api`] (JSON under `/api/v1/`: lookup,
+//!   ingest, statistics) → client, lookup, state, stats, ingest, db;
+//!   [`pages`] (the HTML `/search/`, `/cases/`, `/stats/`) → client,
+//!   lookup, search, render, state, stats; [`client`] (who is asking);
 //! * services that know no HTTP: [`lookup`] (the case lookup with its
-//!   limits and audit), [`stats`] (the published figures and their cache),
-//!   [`search`] (a query string to results), [`import`] and [`ingest`] (what
-//!   the approval system sends), [`demo`];
-//! * [`render`] (the site's page renderer, as a trait), [`db`], [`secrets`],
-//!   [`ratelimit`], [`csv`]; the case rules themselves are
-//!   `portal_core::case`.
+//!   limits and audit) → state; [`stats`] (the published figures and their
+//!   cache) → db, csv; [`search`] (a query string to results); [`ingest`]
+//!   and [`import`] (what the approval system sends) → db; [`demo`] → db;
+//! * [`state`] (what the routes share: [`AppState`], [`Cases`]) → db,
+//!   secrets, ratelimit, render, search, stats;
+//! * [`render`] (the site's page renderer, as a trait), [`db`] → secrets,
+//!   [`secrets`], [`ratelimit`], [`csv`]. The case rules themselves
+//!   (deadlines, flags, labels, masking) are `portal_core::case`.
 
 pub mod api;
 pub mod client;

@@ -82,10 +82,13 @@ pub fn compute(cal: &Calendar, cases: &[CaseRecord], today: NaiveDate) -> Vec<De
         .collect()
 }
 
-/// The last figures: when computed, for which day, what.
+/// Computed figures: when, for which day, what.
+type Computed = (Instant, NaiveDate, Arc<Vec<DepartmentStats>>);
+
+/// The last figures computed.
 #[derive(Default)]
 pub struct StatsCache {
-    last: tokio::sync::Mutex<Option<(Instant, NaiveDate, Arc<Vec<DepartmentStats>>)>>,
+    last: tokio::sync::Mutex<Option<Computed>>,
 }
 
 impl StatsCache {
