@@ -70,18 +70,17 @@ pub fn serve_demo() -> Demo {
                 .unwrap();
             seeded_tx.send(seeded.receipts).unwrap();
             // Tests look up many cases from one address.
-            let mut state =
-                portal_server::api::ApiState::new(db, secrets, portal_core::Calendar::new(&[]))
-                    .with_lookups_per_minute(1000);
+            let cases = portal_server::Cases::new(db, secrets, portal_core::Calendar::new(&[]))
+                .with_lookups_per_minute(1000);
             let pages = portal_build::pages::ServerPages::load(&portal_tests::demo_content())
                 .unwrap()
                 .with_assets(&served);
-            state.pages = Some(std::sync::Arc::new(pages));
-            state.search = Some(std::sync::Arc::new(
-                portal_server::search::SearchIndex::new(served.clone()),
-            ));
+            let state = portal_server::AppState::new()
+                .with_cases(cases)
+                .with_pages(std::sync::Arc::new(pages))
+                .with_search(portal_server::search::SearchIndex::new(served.clone()));
             let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            let app = portal_server::app_with(&served, Some(state))
+            let app = portal_server::app_with(&served, state)
                 .into_make_service_with_connect_info::<std::net::SocketAddr>();
             axum::serve(listener, app).await.unwrap();
         });

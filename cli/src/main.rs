@@ -83,7 +83,7 @@ enum Command {
         /// Case lookups allowed a minute per client address and per case number
         /// (0 = no limit). Raise it only for load tests (bench/cases.sh): the limit
         /// is what stops password guessing.
-        #[arg(long, default_value_t = portal_server::api::DEFAULT_LOOKUPS_PER_MINUTE, value_name = "N")]
+        #[arg(long, default_value_t = portal_server::state::DEFAULT_LOOKUPS_PER_MINUTE, value_name = "N")]
         lookups_per_minute: usize,
     },
     /// Case data: bulk import from the approval system.

@@ -6,20 +6,23 @@
 //! * `POST /api/v1/cases`, `POST /api/v1/cases/{number}/events` — the
 //!   approval system, with a bearer token scoped to departments.
 //! * `GET /api/v1/stats`, `GET /api/v1/stats.csv` — published figures.
+//!
+//! A thin adapter: requests in, JSON out; the answers come from
+//! [`crate::lookup`], [`crate::ingest`] with [`crate::db`], and
+//! [`crate::stats`].
 
-use crate::db::{ApplyError, Created, Db};
+use crate::client::client_address;
+use crate::db::{ApplyError, Created};
 use crate::ingest::{self, CreateRequest, EventRequest, FieldError};
-use crate::ratelimit::RateLimiter;
-use crate::secrets::Secrets;
-use crate::{pages, stats, status};
+use crate::lookup::{LOOKUP_BODY_LIMIT, Lookup, lookup_case, wait_minutes};
+use crate::state::Cases;
+use crate::stats::{self, DepartmentStats};
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
-use chrono::NaiveDate;
-use portal_core::Calendar;
 use portal_core::receipt::is_valid_case_number;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -28,100 +31,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Lookups are tiny; anything bigger is not a lookup.
-pub const LOOKUP_BODY_LIMIT: usize = 4 * 1024;
 pub const INGEST_BODY_LIMIT: usize = 16 * 1024;
 
-pub type Today = Arc<dyn Fn() -> NaiveDate + Send + Sync>;
-
-/// Everything the API handlers share.
-#[derive(Clone)]
-pub struct ApiState {
-    pub db: Db,
-    pub secrets: Secrets,
-    pub calendar: Arc<Calendar>,
-    /// The date deadlines are measured against; fixed in tests.
-    pub today: Today,
-    pub per_client: Arc<RateLimiter>,
-    pub per_case: Arc<RateLimiter>,
-    /// Behind a reverse proxy every request comes from the proxy; then the
-    /// client is the last address the proxy appended to X-Forwarded-For.
-    /// Off by default: without a proxy the header is the client's to forge.
-    pub trust_proxy: bool,
-    /// The site's templates for the HTML pages (`/cases/`, `/stats/`);
-    /// without them only the JSON API is served.
-    pub pages: Option<Arc<dyn pages::Pages>>,
-    /// The site's search index, for `/search/` without JavaScript.
-    pub search: Option<Arc<crate::search::SearchIndex>>,
-    /// The statistics read every case: computed at most every
-    /// [`STATS_TTL`], so the public pages cannot be used to load the server.
-    pub stats_cache: Arc<tokio::sync::Mutex<Option<CachedStats>>>,
-}
-
-/// When computed, for which day, the figures.
-pub type CachedStats = (
-    std::time::Instant,
-    NaiveDate,
-    Arc<Vec<stats::DepartmentStats>>,
-);
-
-/// How long computed statistics are served before they are recomputed.
-pub const STATS_TTL: Duration = Duration::from_secs(10);
-
-/// Lookups a minute per client address and per case number.
-pub const DEFAULT_LOOKUPS_PER_MINUTE: usize = 10;
-
-impl ApiState {
-    /// Default limits: 10 lookups a minute per client address and per case number.
-    pub fn new(db: Db, secrets: Secrets, calendar: Calendar) -> ApiState {
-        ApiState {
-            db,
-            secrets,
-            calendar: Arc::new(calendar),
-            today: Arc::new(|| chrono::Local::now().date_naive()),
-            per_client: Arc::new(RateLimiter::new(
-                DEFAULT_LOOKUPS_PER_MINUTE,
-                Duration::from_secs(60),
-            )),
-            per_case: Arc::new(RateLimiter::new(
-                DEFAULT_LOOKUPS_PER_MINUTE,
-                Duration::from_secs(60),
-            )),
-            trust_proxy: false,
-            pages: None,
-            search: None,
-            stats_cache: Default::default(),
-        }
-    }
-
-    /// Other lookup limits (per client and per case number, a minute);
-    /// 0 switches them off. Only for load tests: the limits are what stops
-    /// password guessing.
-    pub fn with_lookups_per_minute(mut self, per_minute: usize) -> ApiState {
-        let limiter = || {
-            Arc::new(if per_minute == 0 {
-                RateLimiter::unlimited()
-            } else {
-                RateLimiter::new(per_minute, Duration::from_secs(60))
-            })
-        };
-        self.per_client = limiter();
-        self.per_case = limiter();
-        self
-    }
-
-    pub fn with_pages(mut self, pages: Arc<dyn pages::Pages>) -> ApiState {
-        self.pages = Some(pages);
-        self
-    }
-
-    pub fn with_today(mut self, today: NaiveDate) -> ApiState {
-        self.today = Arc::new(move || today);
-        self
-    }
-}
-
-pub fn router(state: ApiState) -> Router {
+pub fn router(cases: Cases) -> Router {
     Router::new()
         .route(
             "/v1/cases/lookup",
@@ -138,7 +50,7 @@ pub fn router(state: ApiState) -> Router {
         .route("/v1/stats", get(stats_json))
         .route("/v1/stats.csv", get(stats_csv))
         .fallback(api_not_found)
-        .with_state(state)
+        .with_state(cases)
 }
 
 pub const NO_MATCH: &str = "未找到匹配的办件，请核对受理单上的办件编号和查询密码。\
@@ -191,118 +103,13 @@ struct LookupRequest {
     password: String,
 }
 
-pub(crate) fn client_of(
-    st: &ApiState,
-    headers: &HeaderMap,
-    info: Option<Extension<ConnectInfo<SocketAddr>>>,
-) -> String {
-    if st.trust_proxy {
-        let forwarded = headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .filter_map(|a| a.trim().parse::<std::net::IpAddr>().ok())
-            .next_back();
-        if let Some(ip) = forwarded {
-            return ip.to_string();
-        }
-    }
-    info.map(|Extension(ConnectInfo(addr))| addr.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned())
-}
-
-/// What a lookup came to: the JSON API and the HTML form answer the same
-/// thing in their own format.
-pub enum Lookup {
-    Found(Box<portal_core::case::CaseStatus>),
-    /// Unknown number, wrong password or a malformed request: one answer.
-    NoMatch,
-    /// Over a limit; try again after this long.
-    TooMany(Duration),
-    /// The database failed; already logged.
-    Unavailable,
-}
-
-/// Minutes to wait, rounded up, at least one.
-pub fn wait_minutes(wait: Duration) -> u64 {
-    wait.as_secs().div_ceil(60).max(1)
-}
-
-pub(crate) async fn audit(st: &ApiState, client: &str, tried: &str, outcome: &str) {
-    if let Err(e) = st.db.audit(client, tried, outcome).await {
-        eprintln!("cannot write the lookup audit log: {e:#}");
-    }
-}
-
-/// The lookup both front doors share: the per-client limit, then the shape
-/// of the number, the per-case limit, the password; every try audited
-/// (never the password). `request` is `None` for a malformed request.
-pub async fn lookup_case(st: &ApiState, client: &str, request: Option<(&str, &str)>) -> Lookup {
-    if let Err(wait) = st.per_client.check(client) {
-        audit(st, client, "", "rate_limited_client").await;
-        return Lookup::TooMany(wait);
-    }
-    let Some((case_number, password)) = request else {
-        audit(st, client, "", "malformed").await;
-        return Lookup::NoMatch;
-    };
-    // Garbage never reaches the database.
-    if !is_valid_case_number(case_number) {
-        audit(st, client, case_number, "malformed").await;
-        return Lookup::NoMatch;
-    }
-    let number = case_number.trim().to_ascii_uppercase();
-    if let Err(wait) = st.per_case.check(&number) {
-        audit(st, client, &number, "rate_limited_case").await;
-        return Lookup::TooMany(wait);
-    }
-    // Receipts print capitals; people type whatever.
-    let password = password.trim().to_ascii_uppercase();
-    let case = match st.db.find_case(&number).await {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("case API error: {e:#}");
-            return Lookup::Unavailable;
-        }
-    };
-    let matched = match &case {
-        Some(c) => st
-            .secrets
-            .password_matches(&number, &password, &c.password_hash),
-        None => {
-            // Same work as a wrong password, so timing does not tell them apart.
-            let _ = st.secrets.password_hash(&number, &password);
-            false
-        }
-    };
-    let Some(case) = case.filter(|_| matched) else {
-        audit(st, client, &number, "no_match").await;
-        return Lookup::NoMatch;
-    };
-    let view = match st
-        .db
-        .events(case.id)
-        .await
-        .and_then(|events| status::case_status(&st.calendar, &case, &events, (st.today)()))
-    {
-        Ok(v) => v,
-        Err(e) => {
-            eprintln!("case API error: {e:#}");
-            return Lookup::Unavailable;
-        }
-    };
-    audit(st, client, &number, "ok").await;
-    Lookup::Found(Box::new(view))
-}
-
 async fn lookup(
-    State(st): State<ApiState>,
+    State(st): State<Cases>,
     info: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let client = client_of(&st, &headers, info);
+    let client = client_address(st.trust_proxy, &headers, info);
     let req = serde_json::from_slice::<LookupRequest>(&body).ok();
     let request = req
         .as_ref()
@@ -321,7 +128,7 @@ async fn lookup(
 }
 
 /// The departments the bearer token may touch, or the error response.
-async fn authorize(st: &ApiState, headers: &HeaderMap) -> Result<Vec<String>, Response> {
+async fn authorize(st: &Cases, headers: &HeaderMap) -> Result<Vec<String>, Response> {
     let unauthorized = || {
         let mut res = error(
             StatusCode::UNAUTHORIZED,
@@ -374,7 +181,7 @@ impl From<FieldError> for BadRequest {
     }
 }
 
-async fn create_case(State(st): State<ApiState>, headers: HeaderMap, body: Bytes) -> Response {
+async fn create_case(State(st): State<Cases>, headers: HeaderMap, body: Bytes) -> Response {
     let depts = match authorize(&st, &headers).await {
         Ok(d) => d,
         Err(res) => return res,
@@ -424,7 +231,7 @@ async fn create_case(State(st): State<ApiState>, headers: HeaderMap, body: Bytes
 }
 
 async fn add_event(
-    State(st): State<ApiState>,
+    State(st): State<Cases>,
     Path(number): Path<String>,
     headers: HeaderMap,
     body: Bytes,
@@ -481,32 +288,19 @@ fn apply_error(e: ApplyError) -> Response {
     }
 }
 
-pub(crate) async fn department_stats(
-    st: &ApiState,
-) -> Result<Arc<Vec<stats::DepartmentStats>>, Response> {
-    let today = (st.today)();
-    // Held while computing: concurrent requests wait for one computation.
-    let mut cache = st.stats_cache.lock().await;
-    if let Some((at, day, s)) = cache.as_ref()
-        && *day == today
-        && at.elapsed() < STATS_TTL
-    {
-        return Ok(s.clone());
-    }
-    let cases = st.db.all_cases().await.map_err(internal)?;
-    let computed = Arc::new(stats::compute(&st.calendar, &cases, today).map_err(internal)?);
-    *cache = Some((std::time::Instant::now(), today, computed.clone()));
-    Ok(computed)
+/// The figures, or the error response.
+async fn department_stats(st: &Cases) -> Result<Arc<Vec<DepartmentStats>>, Response> {
+    st.department_stats().await.map_err(internal)
 }
 
-async fn stats_json(State(st): State<ApiState>) -> Response {
+async fn stats_json(State(st): State<Cases>) -> Response {
     match department_stats(&st).await {
-        Ok(s) => Json(json!({ "as_of": (st.today)(), "departments": &*s })).into_response(),
+        Ok(s) => Json(json!({ "as_of": st.today(), "departments": &*s })).into_response(),
         Err(res) => res,
     }
 }
 
-async fn stats_csv(State(st): State<ApiState>) -> Response {
+async fn stats_csv(State(st): State<Cases>) -> Response {
     match department_stats(&st).await {
         Ok(s) => (
             [

@@ -2,19 +2,40 @@
 //! when configured with a database, the case-status API under `/api/v1/`.
 //! Everything else stays static, so the same `dist/` also works from any web
 //! server or CDN.
+//!
+//! Modules, and whom they import (never back):
+//!
+//! * adapters, HTTP in and out: [`api`] (JSON under `/api/v1/`: lookup,
+//!   ingest, statistics) → client, lookup, state, stats, ingest, db;
+//!   [`pages`] (the HTML `/search/`, `/cases/`, `/stats/`) → client,
+//!   lookup, search, render, state, stats; [`client`] (who is asking);
+//! * services that know no HTTP: [`lookup`] (the case lookup with its
+//!   limits and audit) → state; [`stats`] (the published figures and their
+//!   cache) → db, csv; [`search`] (a query string to results); [`ingest`]
+//!   and [`import`] (what the approval system sends) → db; [`demo`] → db;
+//! * [`state`] (what the routes share: [`AppState`], [`Cases`]) → db,
+//!   secrets, ratelimit, render, search, stats;
+//! * [`render`] (the site's page renderer, as a trait), [`db`] → secrets,
+//!   [`secrets`], [`ratelimit`], [`csv`]. The case rules themselves
+//!   (deadlines, flags, labels, masking) are `portal_core::case`.
 
 pub mod api;
+pub mod client;
 pub mod csv;
 pub mod db;
 pub mod demo;
 pub mod import;
 pub mod ingest;
+pub mod lookup;
 pub mod pages;
 pub mod ratelimit;
+pub mod render;
 pub mod search;
 pub mod secrets;
+pub mod state;
 pub mod stats;
-pub mod status;
+
+pub use state::{AppState, Cases};
 
 use anyhow::{Context, Result};
 use axum::Router;
@@ -57,29 +78,25 @@ pub struct Config {
 
 /// The static site only.
 pub fn app(dist: &Path) -> Router {
-    app_with(dist, None)
+    app_with(dist, AppState::new())
 }
 
-/// The static site, plus the case API when `api` is given. Precompressed
+/// The static site, plus the server-rendered pages when `state` has a page
+/// renderer (`/search/`; `/cases/` and `/stats/` also need the case
+/// database) and the case API when it has the database. Precompressed
 /// files when present, the site's own 404 page (with status 404) for
 /// anything missing.
-pub fn app_with(dist: &Path, api: Option<api::ApiState>) -> Router {
+pub fn app_with(dist: &Path, state: AppState) -> Router {
     let not_found = ServeFile::new(dist.join("404.html"));
     let files = ServeDir::new(dist)
         .precompressed_br()
         .precompressed_gzip()
         .append_index_html_on_directories(true)
         .not_found_service(not_found);
-    let router = match api {
-        Some(state) => {
-            let html = match state.pages {
-                Some(_) => pages::router(state.clone(), files.clone()),
-                None => Router::new(),
-            };
-            Router::new().nest("/api", api::router(state)).merge(html)
-        }
-        None => Router::new(),
-    };
+    let mut router = pages::router(&state, files.clone());
+    if let Some(cases) = state.cases {
+        router = router.nest("/api", api::router(cases));
+    }
     router
         .fallback_service(files)
         .layer(middleware::from_fn(cache_control))
@@ -139,22 +156,26 @@ pub fn serve_blocking(config: Config) -> Result<()> {
     runtime.block_on(async {
         let secrets = secrets::Secrets::load_or_create(&config.secret_file)?;
         let db = db::Db::connect(&config.db_url).await?;
-        let mut state = api::ApiState::new(db.clone(), secrets.clone(), config.calendar.clone())
+        let mut cases = Cases::new(db.clone(), secrets.clone(), config.calendar.clone())
             .with_lookups_per_minute(config.lookups_per_minute);
-        state.trust_proxy = config.trust_proxy;
-        state.pages = config.pages.clone();
-        state.search = Some(Arc::new(search::SearchIndex::new(config.dist.clone())));
+        cases.trust_proxy = config.trust_proxy;
+        let today = cases.today();
+        let app_state = AppState {
+            cases: Some(cases),
+            pages: config.pages.clone(),
+            search: Some(Arc::new(search::SearchIndex::new(config.dist.clone()))),
+        };
         if config.lookups_per_minute == 0 {
             eprintln!("warning: lookups are not rate-limited at all (--lookups-per-minute 0): only for load tests");
-        } else if config.lookups_per_minute != api::DEFAULT_LOOKUPS_PER_MINUTE {
+        } else if config.lookups_per_minute != state::DEFAULT_LOOKUPS_PER_MINUTE {
             eprintln!(
                 "warning: {} lookups a minute per client and per number (default {}): raise it only for load tests",
                 config.lookups_per_minute,
-                api::DEFAULT_LOOKUPS_PER_MINUTE
+                state::DEFAULT_LOOKUPS_PER_MINUTE
             );
         }
         if config.demo {
-            let seeded = demo::seed(&db, &secrets, (state.today)()).await?;
+            let seeded = demo::seed(&db, &secrets, today).await?;
             eprintln!(
                 "Demo cases seeded. Try these receipts on the case-status page (/cases/) or the lookup API:"
             );
@@ -180,7 +201,7 @@ pub fn serve_blocking(config: Config) -> Result<()> {
             listener.local_addr()?,
             db::redact(&config.db_url)
         );
-        let app = app_with(dist, Some(state));
+        let app = app_with(dist, app_state);
         axum::serve(
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),

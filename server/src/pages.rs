@@ -1,17 +1,23 @@
-//! The HTML pages the server renders: the case-status lookup as a plain
-//! form (`POST /cases/`, works with JavaScript off) and the published
-//! statistics (`GET /stats/`).
-//!
-//! The templates belong to the site (the build crate's minijinja
-//! environment); the server only knows this trait, which `portal serve`
-//! implements with them. So the form page that `portal build` writes to
-//! `dist/cases/index.html` and the answer to the form come from the same
-//! template, and the server does not depend on the build crate.
+//! The HTML pages the server renders, with the site's templates (see
+//! [`crate::render`]): the search without JavaScript (`GET /search/`), the
+//! case-status lookup as a plain form (`POST /cases/`, works with
+//! JavaScript off) and the published statistics (`GET /stats/`). A thin
+//! adapter: the answers come from `search`, `lookup` and `stats`.
 
-use crate::api::{self, ApiState, LOOKUP_BODY_LIMIT, Lookup};
+pub use crate::render::{
+    CASES_PATH, CASES_TEMPLATE, CASES_TITLE, PageRequest, Pages, STATS_PATH, STATS_TEMPLATE,
+    STATS_TITLE, empty_lookup,
+};
+
+use crate::client::client_address;
+use crate::lookup::{LOOKUP_BODY_LIMIT, Lookup, lookup_case, wait_minutes};
+use crate::render::{SEARCH_PATH, SEARCH_TEMPLATE, SEARCH_TITLE, lookup_context};
+use crate::search;
+use crate::state::AppState;
+use crate::stats::DepartmentStats;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, get_service};
@@ -21,31 +27,10 @@ use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::time::Duration;
 
-/// One page to render with the site's base template.
-pub struct PageRequest<'a> {
-    /// `cases.html` or `stats.html`.
-    pub template: &'a str,
-    /// The page's path under the site root, e.g. `cases/`.
-    pub path: &'a str,
-    pub title: &'a str,
-    /// Merged into the template context (`lookup` or `stats`).
-    pub data: Value,
-}
-
-/// Renders a page of the site; supplied by `portal serve`.
-pub trait Pages: Send + Sync {
-    fn render(&self, page: PageRequest<'_>) -> anyhow::Result<String>;
-}
-
-pub const CASES_TEMPLATE: &str = "cases.html";
-pub const CASES_PATH: &str = "cases/";
-pub const CASES_TITLE: &str = "办件查询";
-pub const STATS_TEMPLATE: &str = "stats.html";
-pub const STATS_PATH: &str = "stats/";
-pub const STATS_TITLE: &str = "办件统计";
-
-/// `/cases/` (POST; GET falls through to the static page) and `/stats/`.
-pub fn router<F>(state: ApiState, static_files: F) -> Router
+/// With a page renderer: `/search/`, and with a case database also
+/// `/cases/` (POST; GET is the static form from `static_files`) and
+/// `/stats/`. Without a renderer nothing: those paths are the static files.
+pub fn router<F>(state: &AppState, static_files: F) -> Router
 where
     F: tower::Service<axum::http::Request<axum::body::Body>, Error = std::convert::Infallible>
         + Clone
@@ -55,17 +40,22 @@ where
     F::Response: IntoResponse + 'static,
     F::Future: Send + 'static,
 {
-    Router::new()
-        .route(
-            "/cases/",
-            // GET is the static form page from `dist/`.
-            get_service(static_files)
-                .post(case_form)
-                .layer(DefaultBodyLimit::max(LOOKUP_BODY_LIMIT)),
-        )
-        .route("/stats/", get(stats_page))
-        .route("/search/", get(crate::search::page))
-        .with_state(state)
+    if state.pages.is_none() {
+        return Router::new();
+    }
+    let mut router = Router::new().route("/search/", get(search_page));
+    if state.cases.is_some() {
+        router = router
+            .route(
+                "/cases/",
+                // GET is the static form page from `dist/`.
+                get_service(static_files)
+                    .post(case_form)
+                    .layer(DefaultBodyLimit::max(LOOKUP_BODY_LIMIT)),
+            )
+            .route("/stats/", get(stats_page));
+    }
+    router.with_state(state.clone())
 }
 
 /// The form's fields. Anything else (the hidden `form` marker) is ignored.
@@ -75,25 +65,7 @@ struct LookupForm {
     password: String,
 }
 
-/// The lookup context of `cases.html`: empty on the static page.
-fn lookup_context(
-    case_number: &str,
-    result: Option<Value>,
-    error: Option<&str>,
-    retry_minutes: Option<u64>,
-) -> Value {
-    json!({
-        "lookup": {
-            // Echoed so nobody retypes 17 digits; never the password.
-            "case_number": case_number.trim().chars().take(40).collect::<String>(),
-            "result": result,
-            "error": error,
-            "retry_minutes": retry_minutes,
-        }
-    })
-}
-
-pub(crate) fn html(st: &ApiState, status: StatusCode, page: PageRequest<'_>) -> Response {
+fn html(st: &AppState, status: StatusCode, page: PageRequest<'_>) -> Response {
     let Some(pages) = &st.pages else {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     };
@@ -104,22 +76,28 @@ pub(crate) fn html(st: &ApiState, status: StatusCode, page: PageRequest<'_>) -> 
             body,
         )
             .into_response(),
-        Err(e) => {
-            eprintln!("cannot render a page: {e:#}");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-                "服务暂时不可用，请稍后再试。The service is unavailable for a moment; please try again later.",
-            )
-                .into_response()
-        }
+        Err(e) => return unavailable(format_args!("cannot render a page: {e:#}")),
     };
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
 }
 
-fn case_page(st: &ApiState, status: StatusCode, data: Value) -> Response {
+/// A 500 in words, after logging `e`.
+fn unavailable(e: impl std::fmt::Display) -> Response {
+    eprintln!("{e:#}");
+    let mut res = (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "服务暂时不可用，请稍后再试。The service is unavailable for a moment; please try again later.",
+    )
+        .into_response();
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+fn case_page(st: &AppState, status: StatusCode, data: Value) -> Response {
     html(
         st,
         status,
@@ -133,7 +111,7 @@ fn case_page(st: &ApiState, status: StatusCode, data: Value) -> Response {
 }
 
 async fn case_form(
-    State(st): State<ApiState>,
+    State(st): State<AppState>,
     info: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
@@ -162,7 +140,14 @@ async fn case_form(
             return case_page(&st, status, lookup_context("", None, Some(kind), None));
         }
     };
-    let client = api::client_of(&st, &headers, info);
+    let Some(cases) = &st.cases else {
+        return case_page(
+            &st,
+            StatusCode::SERVICE_UNAVAILABLE,
+            lookup_context("", None, Some("unavailable"), None),
+        );
+    };
+    let client = client_address(cases.trust_proxy, &headers, info);
     let is_form = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -179,7 +164,7 @@ async fn case_form(
     let request = form
         .as_ref()
         .map(|f| (f.case_number.as_str(), f.password.as_str()));
-    match api::lookup_case(&st, &client, request).await {
+    match lookup_case(cases, &client, request).await {
         Lookup::Found(view) => {
             let result = serde_json::to_value(&*view).unwrap_or(Value::Null);
             case_page(
@@ -197,12 +182,7 @@ async fn case_form(
             let mut res = case_page(
                 &st,
                 StatusCode::TOO_MANY_REQUESTS,
-                lookup_context(
-                    typed,
-                    None,
-                    Some("rate_limited"),
-                    Some(api::wait_minutes(wait)),
-                ),
+                lookup_context(typed, None, Some("rate_limited"), Some(wait_minutes(wait))),
             );
             if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
                 res.headers_mut().insert(header::RETRY_AFTER, v);
@@ -221,10 +201,13 @@ async fn case_form(
 /// but not by the second.
 const STATS_MAX_AGE: Duration = Duration::from_secs(60);
 
-async fn stats_page(State(st): State<ApiState>) -> Response {
-    let departments = match api::department_stats(&st).await {
+async fn stats_page(State(st): State<AppState>) -> Response {
+    let Some(cases) = &st.cases else {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    };
+    let departments = match cases.department_stats().await {
         Ok(s) => s,
-        Err(res) => return res,
+        Err(e) => return unavailable(format_args!("case statistics: {e:#}")),
     };
     let pct = |r: Option<f64>| {
         r.map(|x| format!("{:.1}%", x * 100.0))
@@ -248,11 +231,10 @@ async fn stats_page(State(st): State<ApiState>) -> Response {
             })
         })
         .collect();
-    let total =
-        |f: fn(&crate::stats::DepartmentStats) -> u64| departments.iter().map(f).sum::<u64>();
+    let total = |f: fn(&DepartmentStats) -> u64| departments.iter().map(f).sum::<u64>();
     let data = json!({
         "stats": {
-            "as_of": (st.today)().to_string(),
+            "as_of": cases.today().to_string(),
             "departments": rows,
             "received": total(|d| d.received),
             "completed": total(|d| d.completed),
@@ -278,7 +260,18 @@ async fn stats_page(State(st): State<ApiState>) -> Response {
     res
 }
 
-/// The static `dist/cases/index.html`: the empty form.
-pub fn empty_lookup() -> Value {
-    lookup_context("", None, None, None)
+/// `GET /search/?q=…&f=…`: the results page.
+async fn search_page(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+    let page = search::search(st.search.as_ref(), raw.as_deref()).await;
+    let data = json!({ "query": page.query, "results": page.results });
+    html(
+        &st,
+        StatusCode::OK,
+        PageRequest {
+            template: SEARCH_TEMPLATE,
+            path: SEARCH_PATH,
+            title: SEARCH_TITLE,
+            data,
+        },
+    )
 }

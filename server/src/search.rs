@@ -1,14 +1,9 @@
-//! `GET /search/?q=…&f=…`: the search without JavaScript. Runs the same
-//! engine on the same index files the browser's worker reads, and renders
-//! the results page with the site's template.
+//! The search without JavaScript (`GET /search/?q=…&f=…`, rendered by
+//! `pages`): a query string to results, with the same engine on the same
+//! index files the browser's worker reads. Knows no HTTP.
 
-use crate::api::ApiState;
-use crate::pages::PageRequest;
-use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
-use axum::response::Response;
-use portal_search::{Engine, Request};
-use serde_json::json;
+use portal_search::{Engine, Request, Response};
+use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -50,7 +45,7 @@ impl SearchIndex {
 }
 
 /// `q` and every `f` from the query string; anything else is ignored.
-fn request(raw: Option<&str>) -> Request {
+pub fn parse_query(raw: Option<&str>) -> Request {
     let mut req = Request {
         limit: 20,
         ..Request::default()
@@ -65,9 +60,19 @@ fn request(raw: Option<&str>) -> Request {
     req
 }
 
-pub async fn page(State(st): State<ApiState>, RawQuery(raw): RawQuery) -> Response {
-    let req = request(raw.as_deref());
-    let results = match (&st.search, req.q.trim().is_empty()) {
+/// What the results page shows: the query as understood, and the results
+/// (`None` for an empty query or a site without an index).
+#[derive(Debug, Serialize)]
+pub struct SearchPage {
+    pub query: String,
+    pub results: Option<Response>,
+}
+
+/// Runs the query string `raw` on `index` (off the async threads: the
+/// engine reads files).
+pub async fn search(index: Option<&Arc<SearchIndex>>, raw: Option<&str>) -> SearchPage {
+    let req = parse_query(raw);
+    let results = match (index, req.q.trim().is_empty()) {
         (Some(index), false) => {
             let index = index.clone();
             let req = req.clone();
@@ -82,17 +87,10 @@ pub async fn page(State(st): State<ApiState>, RawQuery(raw): RawQuery) -> Respon
         }
         _ => None,
     };
-    let data = json!({ "query": req.q, "results": results });
-    crate::pages::html(
-        &st,
-        StatusCode::OK,
-        PageRequest {
-            template: "search.html",
-            path: "search/",
-            title: "搜索",
-            data,
-        },
-    )
+    SearchPage {
+        query: req.q,
+        results,
+    }
 }
 
 #[cfg(test)]
@@ -101,11 +99,22 @@ mod tests {
 
     #[test]
     fn query_string_gives_query_and_filters() {
-        let r = request(Some(
+        let r = parse_query(Some(
             "q=%E8%BA%AB%E4%BB%BD%E8%AF%81&f=dept%3A%E5%85%AC%E5%AE%89&x=1",
         ));
         assert_eq!(r.q, "身份证");
         assert_eq!(r.filters, ["dept:公安"]);
-        assert_eq!(request(None).q, "");
+        assert_eq!(parse_query(None).q, "");
+    }
+
+    #[tokio::test]
+    async fn no_index_or_no_query_gives_no_results() {
+        let page = search(None, Some("q=%E8%BA%AB%E4%BB%BD%E8%AF%81")).await;
+        assert_eq!(page.query, "身份证");
+        assert!(page.results.is_none());
+        let dir = std::env::temp_dir().join("portal-no-such-site");
+        let index = Arc::new(SearchIndex::new(dir));
+        assert!(search(Some(&index), Some("q=x")).await.results.is_none());
+        assert!(search(Some(&index), Some("q=+")).await.results.is_none());
     }
 }

@@ -8,15 +8,23 @@
 //! received minus refused; *on time* means decided on or before the promised
 //! due date, *early* strictly before it; *overdue now* counts undecided
 //! accepted cases past their promised due date.
+//!
+//! The figures read every case, so they are computed at most every
+//! [`STATS_TTL`] ([`StatsCache`]): the public pages cannot be used to load
+//! the server.
 
-use crate::db::{CaseRow, EventRow};
-use crate::status::deadlines;
+use crate::db::Db;
 use anyhow::Result;
 use chrono::NaiveDate;
 use portal_core::Calendar;
-use portal_core::case::CaseState;
+use portal_core::case::{CaseRecord, CaseState, deadlines};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How long computed statistics are served before they are recomputed.
+pub const STATS_TTL: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Default, Serialize, PartialEq)]
 pub struct DepartmentStats {
@@ -33,14 +41,11 @@ pub struct DepartmentStats {
     pub overdue_now: u64,
 }
 
-pub fn compute(
-    cal: &Calendar,
-    cases: &[(CaseRow, Vec<EventRow>)],
-    today: NaiveDate,
-) -> Result<Vec<DepartmentStats>> {
+/// The figures of `cases` as of `today`, per department in code order.
+pub fn compute(cal: &Calendar, cases: &[CaseRecord], today: NaiveDate) -> Vec<DepartmentStats> {
     let mut by_dept: BTreeMap<String, DepartmentStats> = BTreeMap::new();
-    for (case, events) in cases {
-        let d = deadlines(cal, case, events, today)?;
+    for case in cases {
+        let d = deadlines(cal, case, today);
         let s = by_dept
             .entry(case.department.clone())
             .or_insert_with(|| DepartmentStats {
@@ -66,7 +71,7 @@ pub fn compute(
         }
     }
     let rate = |n: u64, of: u64| (of > 0).then(|| (n as f64 / of as f64 * 1000.0).round() / 1000.0);
-    Ok(by_dept
+    by_dept
         .into_values()
         .map(|mut s| {
             s.completion_rate = rate(s.completed, s.received - s.refused);
@@ -74,7 +79,45 @@ pub fn compute(
             s.early_rate = rate(s.early, s.completed);
             s
         })
-        .collect())
+        .collect()
+}
+
+/// Computed figures: when, for which day, what.
+type Computed = (Instant, NaiveDate, Arc<Vec<DepartmentStats>>);
+
+/// The last figures computed.
+#[derive(Default)]
+pub struct StatsCache {
+    last: tokio::sync::Mutex<Option<Computed>>,
+}
+
+impl StatsCache {
+    /// The figures as of `today`, recomputed from `db` when older than
+    /// [`STATS_TTL`] or of another day.
+    pub async fn get(
+        &self,
+        db: &Db,
+        cal: &Calendar,
+        today: NaiveDate,
+    ) -> Result<Arc<Vec<DepartmentStats>>> {
+        // Held while computing: concurrent requests wait for one computation.
+        let mut last = self.last.lock().await;
+        if let Some((at, day, s)) = last.as_ref()
+            && *day == today
+            && at.elapsed() < STATS_TTL
+        {
+            return Ok(s.clone());
+        }
+        let records = db
+            .all_cases()
+            .await?
+            .iter()
+            .map(|(case, events)| case.record(events))
+            .collect::<Result<Vec<_>>>()?;
+        let computed = Arc::new(compute(cal, &records, today));
+        *last = Some((Instant::now(), today, computed.clone()));
+        Ok(computed)
+    }
 }
 
 /// UTF-8 with a BOM, so Excel opens the Chinese names correctly.

@@ -1,62 +1,16 @@
-//! The case store: SQLite (a file, WAL mode) or PostgreSQL through one code
-//! path, sqlx's `Any` driver with portable SQL. Ids are generated here,
-//! dates are `YYYY-MM-DD` text, timestamps RFC 3339 text, enums their
-//! snake_case names, so the same queries run unchanged on both.
-//!
-//! Durability: an answer of success means the write is on disk. SQLite runs
-//! in WAL mode with `synchronous = FULL`, so every commit is fsynced. One
-//! fsync per event would cap ingest at a few hundred events a second, so on
-//! SQLite every write goes through one writer task that commits whatever is
-//! queued in one transaction (group commit), each write inside its own
-//! savepoint: a failing write rolls back alone, and nobody hears "done"
-//! before the commit that holds their write has returned. SQLite has a
-//! single writer anyway; this way writers never wait on each other's locks.
-//! PostgreSQL runs each write in its own transaction (it groups WAL flushes
-//! of concurrent commits itself).
+//! The `cases` and `events` tables: opening a case, applying an event
+//! (the state machine, date order and idempotency by event id, inside the
+//! caller's transaction), reading cases back, and turning rows into the
+//! [`CaseRecord`] the rules of `portal_core::case` read.
 
+use super::{Db, date_text, from_text, now_text, parse_date, to_text};
 use crate::secrets::{self, Secrets};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
-use futures_util::FutureExt;
-use portal_core::case::{CaseState, EventKind, transition};
+use portal_core::case::{CaseEvent, CaseRecord, CaseState, EventKind, transition};
 use portal_core::{DayUnit, Limit};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyConnection, AnyPool, Executor};
-use std::future::Future;
-use std::panic::AssertUnwindSafe;
-use std::pin::Pin;
+use sqlx::AnyConnection;
 use std::time::Duration;
-use tokio::sync::{mpsc, oneshot};
-
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
-
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
-/// Called once the batch holding the write has committed.
-type Done = Box<dyn FnOnce() + Send>;
-/// One write: runs on the writer's connection inside a savepoint and says
-/// whether to keep its changes.
-type Work = Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, (bool, Done)> + Send>;
-
-/// What the writer is asked to do.
-enum Job {
-    Work(Work),
-    /// A lookup audit row: nobody waits for it, and all those queued are
-    /// written with one statement.
-    Audit([String; 4], i64),
-}
-
-/// At most this many writes share one commit.
-const MAX_BATCH: usize = 512;
-
-#[derive(Clone)]
-pub struct Db {
-    pool: AnyPool,
-    /// SQLite only: the group-commit writer.
-    writer: Option<mpsc::Sender<Job>>,
-}
 
 /// One stored case, as the API needs it. No applicant data.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -165,107 +119,6 @@ const CASE_COLUMNS: &str = "id, case_ref, case_number, password_hash, item_code,
 const EVENT_COLUMNS: &str = "event_id, case_id, seq, kind, at, note, state_after";
 
 impl Db {
-    /// Connects, creating a SQLite file on first run, and applies migrations.
-    pub async fn connect(url: &str) -> Result<Db> {
-        install_default_drivers();
-        let is_sqlite = url.starts_with("sqlite:");
-        let url = if is_sqlite && !url.contains("mode=") {
-            let sep = if url.contains('?') { '&' } else { '?' };
-            format!("{url}{sep}mode=rwc")
-        } else {
-            url.to_owned()
-        };
-        let pool = AnyPoolOptions::new()
-            // SQLite: readers (one more is taken out for the writer).
-            .max_connections(if is_sqlite { 5 } else { 10 })
-            .acquire_timeout(Duration::from_secs(10))
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    if is_sqlite {
-                        // Writers wait for each other instead of failing at once.
-                        conn.execute("PRAGMA busy_timeout = 5000").await?;
-                        conn.execute("PRAGMA foreign_keys = ON").await?;
-                        // Every commit reaches the disk before it is acknowledged.
-                        conn.execute("PRAGMA synchronous = FULL").await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect(&url)
-            .await
-            .with_context(|| format!("cannot open the case database {}", redact(&url)))?;
-        if is_sqlite {
-            // WAL lets lookups read while events are written.
-            pool.execute("PRAGMA journal_mode = WAL").await?;
-        }
-        MIGRATOR
-            .run(&pool)
-            .await
-            .context("cannot apply the database migrations")?;
-        let writer = if is_sqlite {
-            let mut conn = pool.acquire().await?.detach();
-            // Checkpoints copy the WAL into the database file and fsync it:
-            // a background task does that, so commits never wait for it.
-            conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
-            let (tx, rx) = mpsc::channel::<Job>(4 * MAX_BATCH);
-            tokio::spawn(run_writer(conn, rx));
-            tokio::spawn(run_checkpoints(pool.clone(), tx.downgrade()));
-            Some(tx)
-        } else {
-            None
-        };
-        Ok(Db { pool, writer })
-    }
-
-    /// Runs `f` as one atomic write and returns its value once committed.
-    /// `f` answers `(keep, value)`: with `keep` false its changes are
-    /// rolled back (but `value` is still returned).
-    pub async fn write<T, F>(&self, f: F) -> Result<T>
-    where
-        T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, (bool, T)> + Send + 'static,
-    {
-        match &self.writer {
-            Some(writer) => {
-                let (tx, rx) = oneshot::channel();
-                let job = Job::Work(Box::new(move |conn| {
-                    Box::pin(async move {
-                        let (keep, value) = f(conn).await;
-                        let done: Done = Box::new(move || {
-                            let _ = tx.send(value);
-                        });
-                        (keep, done)
-                    })
-                }));
-                writer
-                    .send(job)
-                    .await
-                    .map_err(|_| anyhow::anyhow!("the database writer has stopped"))?;
-                rx.await
-                    .map_err(|_| anyhow::anyhow!("the database could not commit the write"))
-            }
-            None => {
-                let mut tx = self.pool.begin().await?;
-                let (keep, value) = f(&mut tx).await;
-                if keep {
-                    tx.commit().await?;
-                } else {
-                    tx.rollback().await?;
-                }
-                Ok(value)
-            }
-        }
-    }
-
-    /// Waits until every write queued so far is committed.
-    pub async fn flush(&self) -> Result<()> {
-        self.write(|_| Box::pin(async { (true, ()) })).await
-    }
-
-    pub fn pool(&self) -> &AnyPool {
-        &self.pool
-    }
-
     /// Stores a new case; returns it with its receipt password (shown once,
     /// stored only as a keyed hash). With a `case_ref` that is already
     /// stored, returns that case instead and writes nothing.
@@ -394,209 +247,6 @@ impl Db {
         Err(ApplyError::Other(last_err.unwrap_or_else(|| {
             anyhow::anyhow!("the case kept changing under us")
         })))
-    }
-
-    /// Stores a new ingest token for `departments`; returns the token (shown
-    /// once, stored only as a keyed hash).
-    pub async fn add_token(
-        &self,
-        secrets: &Secrets,
-        departments: &[String],
-        label: &str,
-    ) -> Result<String> {
-        let token = secrets::new_token()?;
-        let (hash, departments, label) = (
-            secrets.token_hash(&token),
-            departments.join(","),
-            label.to_owned(),
-        );
-        self.write(move |conn| {
-            Box::pin(async move {
-                let r = sqlx::query(
-                    "INSERT INTO ingest_tokens (token_hash, departments, label, created_at) VALUES ($1, $2, $3, $4)",
-                )
-                .bind(hash)
-                .bind(departments)
-                .bind(label)
-                .bind(now_text())
-                .execute(&mut *conn)
-                .await;
-                (r.is_ok(), r)
-            })
-        })
-        .await??;
-        Ok(token)
-    }
-
-    /// The departments a token may touch, or `None` for an unknown token.
-    pub async fn token_departments(
-        &self,
-        secrets: &Secrets,
-        token: &str,
-    ) -> Result<Option<Vec<String>>> {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT departments FROM ingest_tokens WHERE token_hash = $1")
-                .bind(secrets.token_hash(token))
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(row.map(|(d,)| {
-            d.split(',')
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect()
-        }))
-    }
-
-    /// Records one lookup attempt. Never the password. On SQLite it is
-    /// queued and committed with the next batch (the lookup does not wait
-    /// for the disk); a crash can lose the last few milliseconds of it.
-    pub async fn audit(&self, client: &str, case_number_tried: &str, outcome: &str) -> Result<()> {
-        // Bound so garbage cannot bloat the log.
-        let tried: String = case_number_tried.chars().take(40).collect();
-        let (id, at, client, outcome) = (
-            secrets::random_id()?,
-            now_text(),
-            client.to_owned(),
-            outcome.to_owned(),
-        );
-        if let Some(writer) = &self.writer {
-            return writer
-                .send(Job::Audit([at, client, tried, outcome], id))
-                .await
-                .map_err(|_| anyhow::anyhow!("the database writer has stopped"));
-        }
-        sqlx::query(
-            "INSERT INTO lookup_audit (id, at, client, case_number_tried, outcome) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(id)
-        .bind(at)
-        .bind(client)
-        .bind(tried)
-        .bind(outcome)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    /// The audit log, newest last: (time, client, case number tried, outcome).
-    pub async fn audit_log(&self) -> Result<Vec<(String, String, String, String)>> {
-        self.flush().await?;
-        Ok(sqlx::query_as(
-            "SELECT at, client, case_number_tried, outcome FROM lookup_audit ORDER BY at, id",
-        )
-        .fetch_all(&self.pool)
-        .await?)
-    }
-}
-
-/// The writer task: takes whatever writes are queued (at most
-/// [`MAX_BATCH`]), runs each in a savepoint of one transaction, commits once
-/// and only then tells each caller. If the batch cannot commit, nobody is
-/// told "done": the callers see an error and may retry.
-async fn run_writer(mut conn: AnyConnection, mut rx: mpsc::Receiver<Job>) {
-    let mut jobs = Vec::with_capacity(MAX_BATCH);
-    while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
-        let mut dones = Vec::with_capacity(jobs.len());
-        // Each job in its own savepoint; the statements between two jobs
-        // go in one round trip to the SQLite thread.
-        let result: Result<(), sqlx::Error> = async {
-            conn.execute("BEGIN IMMEDIATE; SAVEPOINT job").await?;
-            let mut audits = Vec::new();
-            for job in jobs.drain(..) {
-                let work = match job {
-                    Job::Work(w) => w,
-                    Job::Audit(row, id) => {
-                        audits.push((row, id));
-                        continue;
-                    }
-                };
-                // A panicking write is rolled back and its caller told it
-                // failed; the writer and the other writes carry on.
-                let (keep, done) = match AssertUnwindSafe(work(&mut conn)).catch_unwind().await {
-                    Ok(outcome) => outcome,
-                    Err(_) => {
-                        eprintln!("case database: a write panicked and was rolled back");
-                        let done: Done = Box::new(|| {});
-                        (false, done)
-                    }
-                };
-                if keep {
-                    conn.execute("RELEASE job; SAVEPOINT job").await?;
-                } else {
-                    conn.execute("ROLLBACK TO job; RELEASE job; SAVEPOINT job")
-                        .await?;
-                }
-                dones.push(done);
-            }
-            for chunk in audits.chunks(100) {
-                if let Err(e) = insert_audits(&mut conn, chunk).await {
-                    eprintln!("cannot write the lookup audit log: {e}");
-                    conn.execute("ROLLBACK TO job; RELEASE job; SAVEPOINT job")
-                        .await?;
-                } else {
-                    conn.execute("RELEASE job; SAVEPOINT job").await?;
-                }
-            }
-            conn.execute("RELEASE job; COMMIT").await?;
-            Ok(())
-        }
-        .await;
-        match result {
-            Ok(()) => dones.into_iter().for_each(|done| done()),
-            Err(e) => {
-                eprintln!("case database: a batch of writes failed and was rolled back: {e}");
-                jobs.clear();
-                let _ = conn.execute("ROLLBACK").await;
-                // `dones` is dropped: every waiting caller gets an error.
-            }
-        }
-    }
-}
-
-/// Many audit rows in one statement.
-async fn insert_audits(
-    conn: &mut AnyConnection,
-    rows: &[([String; 4], i64)],
-) -> Result<(), sqlx::Error> {
-    let mut sql = String::from(
-        "INSERT INTO lookup_audit (id, at, client, case_number_tried, outcome) VALUES ",
-    );
-    for i in 0..rows.len() {
-        let p = i * 5;
-        if i > 0 {
-            sql.push_str(", ");
-        }
-        sql.push_str(&format!(
-            "(${}, ${}, ${}, ${}, ${})",
-            p + 1,
-            p + 2,
-            p + 3,
-            p + 4,
-            p + 5
-        ));
-    }
-    // Not cached: the statement differs with the number of rows.
-    let mut q = sqlx::query(&sql).persistent(false);
-    for ([at, client, tried, outcome], id) in rows {
-        q = q.bind(*id).bind(at).bind(client).bind(tried).bind(outcome);
-    }
-    q.execute(&mut *conn).await?;
-    Ok(())
-}
-
-/// Copies the WAL into the database file every second, beside the writer
-/// (a PASSIVE checkpoint never blocks it), until the database is closed.
-async fn run_checkpoints(pool: AnyPool, writer: mpsc::WeakSender<Job>) {
-    let mut tick = tokio::time::interval(Duration::from_secs(1));
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        if writer.upgrade().is_none() || pool.is_closed() {
-            return;
-        }
-        if let Err(e) = pool.execute("PRAGMA wal_checkpoint(PASSIVE)").await {
-            eprintln!("case database: checkpoint failed (will retry): {e}");
-        }
     }
 }
 
@@ -817,35 +467,34 @@ fn limit(days: i64, unit: &str) -> Result<Limit> {
     })
 }
 
-/// An enum's serde name (`under_review`), so the column reads like the API.
-pub fn to_text<T: Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::String(s)) => s,
-        other => panic!("not a unit enum: {other:?}"),
+impl CaseRow {
+    /// The case as the rules read it, with its events in order.
+    pub fn record(&self, events: &[EventRow]) -> Result<CaseRecord> {
+        Ok(CaseRecord {
+            case_number: self.case_number.clone(),
+            item_code: self.item_code.clone(),
+            item_name: self.item_name.clone(),
+            department: self.department.clone(),
+            department_name: self.department_name.clone(),
+            received: parse_date(&self.received)?,
+            accepted: self.accepted.as_deref().map(parse_date).transpose()?,
+            decided: self.decided.as_deref().map(parse_date).transpose()?,
+            state: self.state()?,
+            statutory_limit: self.statutory_limit()?,
+            promised_limit: self.promised_limit()?,
+            delivery_method: self.delivery_method.clone(),
+            tracking_number: self.tracking_number.clone(),
+            events: events.iter().map(EventRow::event).collect::<Result<_>>()?,
+        })
     }
 }
 
-pub fn from_text<T: DeserializeOwned>(s: &str) -> Result<T> {
-    serde_json::from_value(serde_json::Value::String(s.to_owned()))
-        .with_context(|| format!("unexpected value {s:?} in the database"))
-}
-
-pub fn date_text(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
-pub fn parse_date(s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").with_context(|| format!("bad date {s:?}"))
-}
-
-fn now_text() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
-}
-
-/// The URL without its credentials, for logs and error messages.
-pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => format!("{}://…{}", &url[..s], &url[at..]),
-        _ => url.to_owned(),
+impl EventRow {
+    pub fn event(&self) -> Result<CaseEvent> {
+        Ok(CaseEvent {
+            kind: from_text(&self.kind)?,
+            at: parse_date(&self.at)?,
+            note: self.note.clone(),
+        })
     }
 }
