@@ -72,9 +72,10 @@ pub fn serve_demo() -> Demo {
             // Tests look up many cases from one address.
             let cases = portal_server::Cases::new(db, secrets, portal_core::Calendar::new(&[]))
                 .with_lookups_per_minute(1000);
-            let pages = portal_build::pages::ServerPages::load(&portal_tests::demo_content())
-                .unwrap()
-                .with_assets(&served);
+            let site = portal_build::load::settings(&portal_tests::demo_content())
+                .site
+                .expect("the demo content has site settings");
+            let pages = portal_views::pages::Renderer::new(site).with_assets(&served);
             let state = portal_server::AppState::new()
                 .with_cases(cases)
                 .with_pages(std::sync::Arc::new(pages))

@@ -42,13 +42,115 @@ fn native(engine: &portal_search::Engine, q: &str, filters: Vec<String>) -> Vec<
         .collect()
 }
 
-/// Waits until the results list shows results for `q`.
+/// Waits until the app's own results list (not the page's) shows results.
 async fn wait_results(c: &Client) {
     c.wait()
         .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css(".results-live .results li.result"))
+        .for_element(Locator::Css(
+            "#search-results[data-state='answered'] .results li.result",
+        ))
         .await
         .expect("results appear");
+}
+
+/// The text a reader sees in the element `css`, spaces folded.
+async fn text_of(c: &Client, css: &str) -> String {
+    let script = format!("return document.querySelector({css:?})?.textContent ?? ''");
+    let text = c.execute(&script, vec![]).await.unwrap();
+    fold(text.as_str().unwrap_or_default())
+}
+
+fn fold(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The text of rendered HTML, as a browser's `textContent` gives it.
+fn html_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for ch in html.chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let out = out
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    fold(&out)
+}
+
+/// Queries of every kind, and one that finds nothing.
+const PARITY_QUERIES: [&str; 5] = ["身份证", "开饭店", "營業執照", "yyzz", "火星签证代办"];
+
+/// Each view rendered both ways reads the same: the results page with
+/// JavaScript (the app renders `parts/search_results.html` from the
+/// worker's answer) and without (the server renders it natively), and the
+/// search box's suggestions against the same part rendered natively.
+#[tokio::test(flavor = "multi_thread")]
+async fn results_and_suggestions_read_the_same_with_and_without_javascript() {
+    let demo = serve_demo();
+    let base = demo.base.clone();
+    let engine = portal_search::open_site(&demo.dist).unwrap();
+    let (_plain_driver, plain) = browser_with(false).await;
+    let (_app_driver, app) = browser().await;
+    for q in PARITY_QUERIES {
+        plain.goto(&search_url(&base, q)).await.unwrap();
+        let without_js = text_of(&plain, "#search-results").await;
+        app.goto(&search_url(&base, q)).await.unwrap();
+        app.wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::Css("#search-results[data-state='answered']"))
+            .await
+            .expect("the app answers");
+        let with_js = text_of(&app, "#search-results").await;
+        assert!(without_js.contains("条结果"), "{q}: {without_js}");
+        assert_eq!(with_js, without_js, "the results page for {q} differs");
+    }
+    // Suggestions exist only with JavaScript: compare with the same part
+    // rendered natively from the native engine's answer.
+    for q in &PARITY_QUERIES[..4] {
+        let req = Request {
+            q: q.to_string(),
+            limit: 8,
+            facets: false,
+            suggest: true,
+            ..Request::default()
+        };
+        let hits = engine.search(&req).unwrap().hits;
+        let expected = html_text(&portal_views::parts::suggestions("/", &hits, None).unwrap());
+        assert!(!expected.is_empty(), "{q} has suggestions");
+        app.goto(&format!("{base}/")).await.unwrap();
+        let input = app.find(Locator::Id("q")).await.unwrap();
+        input.click().await.unwrap();
+        app.wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css("html[data-app-state='ready']"))
+            .await
+            .unwrap();
+        app.find(Locator::Id("q"))
+            .await
+            .unwrap()
+            .send_keys(q)
+            .await
+            .unwrap();
+        let mut shown = String::new();
+        for _ in 0..150 {
+            shown = text_of(&app, "#q-list").await;
+            if shown == expected {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(shown, expected, "the suggestions for {q} differ");
+    }
+    plain.close().await.unwrap();
+    app.close().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]

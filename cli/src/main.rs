@@ -361,7 +361,7 @@ fn site_pages(
     dist: &std::path::Path,
 ) -> (
     portal_core::Calendar,
-    Option<std::sync::Arc<dyn portal_server::pages::Pages>>,
+    Option<std::sync::Arc<portal_views::pages::Renderer>>,
 ) {
     let settings = load::settings(content);
     console::report(&settings.problems);
@@ -374,8 +374,7 @@ fn site_pages(
     let pages = match settings.site {
         Some(site) => {
             let renderer = portal_views::pages::Renderer::new(site).with_assets(dist);
-            Some(std::sync::Arc::new(SitePages(renderer))
-                as std::sync::Arc<dyn portal_server::pages::Pages>)
+            Some(std::sync::Arc::new(renderer))
         }
         None => {
             eprintln!(
@@ -386,18 +385,6 @@ fn site_pages(
         }
     };
     (settings.calendar, pages)
-}
-
-/// The site's templates, for the pages the server renders.
-struct SitePages(portal_views::pages::Renderer);
-
-impl portal_server::pages::Pages for SitePages {
-    fn render(&self, page: portal_server::pages::PageRequest<'_>) -> Result<String> {
-        let query = page.data["query"].as_str().unwrap_or_default().to_owned();
-        Ok(self
-            .0
-            .page(page.template, page.path, page.title, &query, today(), page.data)?)
-    }
 }
 
 fn today() -> chrono::NaiveDate {

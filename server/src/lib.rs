@@ -8,14 +8,15 @@
 //! * adapters, HTTP in and out: [`api`] (JSON under `/api/v1/`: lookup,
 //!   ingest, statistics) → client, lookup, state, stats, ingest, db;
 //!   [`pages`] (the HTML `/search/`, `/cases/`, `/stats/`) → client,
-//!   lookup, search, render, state, stats; [`client`] (who is asking);
+//!   lookup, search, state, stats, and renders with `portal_views`;
+//!   [`client`] (who is asking);
 //! * services that know no HTTP: [`lookup`] (the case lookup with its
 //!   limits and audit) → state; [`stats`] (the published figures and their
 //!   cache) → db, csv; [`search`] (a query string to results); [`ingest`]
 //!   and [`import`] (what the approval system sends) → db; [`demo`] → db;
 //! * [`state`] (what the routes share: [`AppState`], [`Cases`]) → db,
-//!   secrets, ratelimit, render, search, stats;
-//! * [`render`] (the site's page renderer, as a trait), [`db`] → secrets,
+//!   secrets, ratelimit, search, stats;
+//! * [`db`] → secrets,
 //!   [`secrets`], [`ratelimit`], [`csv`]. The case rules themselves
 //!   (deadlines, flags, labels, masking) are `portal_core::case`.
 
@@ -29,7 +30,6 @@ pub mod ingest;
 pub mod lookup;
 pub mod pages;
 pub mod ratelimit;
-pub mod render;
 pub mod search;
 pub mod secrets;
 pub mod state;
@@ -72,8 +72,8 @@ pub struct Config {
     /// Lookups a minute per client and per case number; 0 = no limit
     /// (load tests only).
     pub lookups_per_minute: usize,
-    /// The site's templates for `/cases/` and `/stats/`.
-    pub pages: Option<Arc<dyn pages::Pages>>,
+    /// The site's pages for `/search/`, `/cases/` and `/stats/`.
+    pub pages: Option<Arc<portal_views::pages::Renderer>>,
 }
 
 /// The static site only.

@@ -22,9 +22,9 @@ pub enum Lookup {
     Unavailable,
 }
 
-/// Minutes to wait, rounded up, at least one.
+/// Minutes to wait, as the applicant is told.
 pub fn wait_minutes(wait: Duration) -> u64 {
-    wait.as_secs().div_ceil(60).max(1)
+    portal_core::case::retry_minutes(wait.as_secs())
 }
 
 async fn audit(cases: &Cases, client: &str, tried: &str, outcome: &str) {

@@ -4,14 +4,8 @@
 //! JavaScript off) and the published statistics (`GET /stats/`). A thin
 //! adapter: the answers come from `search`, `lookup` and `stats`.
 
-pub use crate::render::{
-    CASES_PATH, CASES_TEMPLATE, CASES_TITLE, PageRequest, Pages, STATS_PATH, STATS_TEMPLATE,
-    STATS_TITLE, empty_lookup,
-};
-
 use crate::client::client_address;
-use crate::lookup::{LOOKUP_BODY_LIMIT, Lookup, lookup_case, wait_minutes};
-use crate::render::{SEARCH_PATH, SEARCH_TEMPLATE, SEARCH_TITLE, lookup_context};
+use crate::lookup::{LOOKUP_BODY_LIMIT, Lookup, lookup_case};
 use crate::search;
 use crate::state::AppState;
 use crate::stats::DepartmentStats;
@@ -22,10 +16,40 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, get_service};
 use axum::{Extension, Router};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use portal_core::Route;
+use portal_views::pages::{StatsPage, StatsRow, percent};
+use portal_views::{CaseLookup, LookupError};
+use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::time::Duration;
+
+/// A page the server renders: its template, route and title.
+struct Page {
+    template: &'static str,
+    route: Route,
+    title: &'static str,
+}
+
+const CASES: Page = Page {
+    template: "cases.html",
+    route: Route::Cases,
+    title: "办件查询",
+};
+const STATS: Page = Page {
+    template: "stats.html",
+    route: Route::Stats,
+    title: "办件统计",
+};
+const SEARCH: Page = Page {
+    template: "search.html",
+    route: Route::Search,
+    title: "搜索",
+};
+
+/// `/` + the route's path: where axum mounts it.
+fn mount(page: &Page) -> String {
+    format!("/{}", page.route.path())
+}
 
 /// With a page renderer: `/search/`, and with a case database also
 /// `/cases/` (POST; GET is the static form from `static_files`) and
@@ -43,17 +67,17 @@ where
     if state.pages.is_none() {
         return Router::new();
     }
-    let mut router = Router::new().route("/search/", get(search_page));
+    let mut router = Router::new().route(&mount(&SEARCH), get(search_page));
     if state.cases.is_some() {
         router = router
             .route(
-                "/cases/",
+                &mount(&CASES),
                 // GET is the static form page from `dist/`.
                 get_service(static_files)
                     .post(case_form)
                     .layer(DefaultBodyLimit::max(LOOKUP_BODY_LIMIT)),
             )
-            .route("/stats/", get(stats_page));
+            .route(&mount(&STATS), get(stats_page));
     }
     router.with_state(state.clone())
 }
@@ -65,22 +89,38 @@ struct LookupForm {
     password: String,
 }
 
-fn html(st: &AppState, status: StatusCode, page: PageRequest<'_>) -> Response {
+/// `page` with `data` (and `query` in the header's search box), never cached.
+fn html(
+    st: &AppState,
+    status: StatusCode,
+    page: &Page,
+    query: &str,
+    data: impl Serialize,
+) -> Response {
     let Some(pages) = &st.pages else {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     };
-    let mut res = match pages.render(page) {
+    let path = page.route.path();
+    let body = pages.page(page.template, &path, page.title, query, today(st), data);
+    let mut res = match body {
         Ok(body) => (
             status,
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
             body,
         )
             .into_response(),
-        Err(e) => return unavailable(format_args!("cannot render a page: {e:#}")),
+        Err(e) => return unavailable(format_args!("cannot render {path}: {e:#}")),
     };
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
+}
+
+/// The case database's day (tests fix it), else the clock's.
+fn today(st: &AppState) -> chrono::NaiveDate {
+    st.cases
+        .as_ref()
+        .map_or_else(|| chrono::Local::now().date_naive(), |c| c.today())
 }
 
 /// A 500 in words, after logging `e`.
@@ -97,17 +137,8 @@ fn unavailable(e: impl std::fmt::Display) -> Response {
     res
 }
 
-fn case_page(st: &AppState, status: StatusCode, data: Value) -> Response {
-    html(
-        st,
-        status,
-        PageRequest {
-            template: CASES_TEMPLATE,
-            path: CASES_PATH,
-            title: CASES_TITLE,
-            data,
-        },
-    )
+fn case_page(st: &AppState, status: StatusCode, lookup: CaseLookup) -> Response {
+    html(st, status, &CASES, "", serde_json::json!({ "lookup": lookup }))
 }
 
 async fn case_form(
@@ -125,7 +156,7 @@ async fn case_form(
         return case_page(
             &st,
             StatusCode::FORBIDDEN,
-            lookup_context("", None, Some("cross_site"), None),
+            CaseLookup::default().failed(LookupError::CrossSite),
         );
     }
     let body = match body {
@@ -133,18 +164,18 @@ async fn case_form(
         Err(e) => {
             let status = e.status();
             let kind = if status == StatusCode::PAYLOAD_TOO_LARGE {
-                "too_large"
+                LookupError::TooLarge
             } else {
-                "bad_request"
+                LookupError::BadRequest
             };
-            return case_page(&st, status, lookup_context("", None, Some(kind), None));
+            return case_page(&st, status, CaseLookup::default().failed(kind));
         }
     };
     let Some(cases) = &st.cases else {
         return case_page(
             &st,
             StatusCode::SERVICE_UNAVAILABLE,
-            lookup_context("", None, Some("unavailable"), None),
+            CaseLookup::default().failed(LookupError::Unavailable),
         );
     };
     let client = client_address(cases.trust_proxy, &headers, info);
@@ -164,27 +195,22 @@ async fn case_form(
     let request = form
         .as_ref()
         .map(|f| (f.case_number.as_str(), f.password.as_str()));
+    let answer = CaseLookup::typed(typed);
     match lookup_case(cases, &client, request).await {
-        Lookup::Found(view) => {
-            let result = serde_json::to_value(&*view).unwrap_or(Value::Null);
-            case_page(
-                &st,
-                StatusCode::OK,
-                lookup_context(typed, Some(result), None, None),
-            )
-        }
+        Lookup::Found(view) => case_page(&st, StatusCode::OK, answer.found(*view)),
         Lookup::NoMatch => case_page(
             &st,
             StatusCode::NOT_FOUND,
-            lookup_context(typed, None, Some("no_match"), None),
+            answer.failed(LookupError::NoMatch),
         ),
         Lookup::TooMany(wait) => {
+            let seconds = wait.as_secs().max(1);
             let mut res = case_page(
                 &st,
                 StatusCode::TOO_MANY_REQUESTS,
-                lookup_context(typed, None, Some("rate_limited"), Some(wait_minutes(wait))),
+                answer.rate_limited(seconds),
             );
-            if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
+            if let Ok(v) = HeaderValue::from_str(&seconds.to_string()) {
                 res.headers_mut().insert(header::RETRY_AFTER, v);
             }
             res
@@ -192,7 +218,7 @@ async fn case_form(
         Lookup::Unavailable => case_page(
             &st,
             StatusCode::SERVICE_UNAVAILABLE,
-            lookup_context(typed, None, Some("unavailable"), None),
+            answer.failed(LookupError::Unavailable),
         ),
     }
 }
@@ -209,47 +235,14 @@ async fn stats_page(State(st): State<AppState>) -> Response {
         Ok(s) => s,
         Err(e) => return unavailable(format_args!("case statistics: {e:#}")),
     };
-    let pct = |r: Option<f64>| {
-        r.map(|x| format!("{:.1}%", x * 100.0))
-            .unwrap_or_else(|| "—".into())
-    };
-    let rows: Vec<Value> = departments
-        .iter()
-        .map(|d| {
-            json!({
-                "department": d.department,
-                "department_name": d.department_name,
-                "received": d.received,
-                "refused": d.refused,
-                "completed": d.completed,
-                "completion_rate": pct(d.completion_rate),
-                "on_time": d.on_time,
-                "on_time_rate": pct(d.on_time_rate),
-                "early": d.early,
-                "early_rate": pct(d.early_rate),
-                "overdue_now": d.overdue_now,
-            })
-        })
-        .collect();
-    let total = |f: fn(&DepartmentStats) -> u64| departments.iter().map(f).sum::<u64>();
-    let data = json!({
-        "stats": {
-            "as_of": cases.today().to_string(),
-            "departments": rows,
-            "received": total(|d| d.received),
-            "completed": total(|d| d.completed),
-            "overdue_now": total(|d| d.overdue_now),
-        }
-    });
+    let rows = departments.iter().map(stats_row).collect();
+    let stats = StatsPage::new(cases.today(), rows);
     let mut res = html(
         &st,
         StatusCode::OK,
-        PageRequest {
-            template: STATS_TEMPLATE,
-            path: STATS_PATH,
-            title: STATS_TITLE,
-            data,
-        },
+        &STATS,
+        "",
+        serde_json::json!({ "stats": stats }),
     );
     if res.status() == StatusCode::OK {
         let value = format!("public, max-age={}", STATS_MAX_AGE.as_secs());
@@ -260,18 +253,25 @@ async fn stats_page(State(st): State<AppState>) -> Response {
     res
 }
 
+fn stats_row(d: &DepartmentStats) -> StatsRow {
+    StatsRow {
+        department: d.department.clone(),
+        department_name: d.department_name.clone(),
+        received: d.received,
+        refused: d.refused,
+        completed: d.completed,
+        completion_rate: percent(d.completion_rate),
+        on_time: d.on_time,
+        on_time_rate: percent(d.on_time_rate),
+        early: d.early,
+        early_rate: percent(d.early_rate),
+        overdue_now: d.overdue_now,
+    }
+}
+
 /// `GET /search/?q=…&f=…`: the results page.
 async fn search_page(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     let page = search::search(st.search.as_ref(), raw.as_deref()).await;
-    let data = json!({ "query": page.query, "results": page.results });
-    html(
-        &st,
-        StatusCode::OK,
-        PageRequest {
-            template: SEARCH_TEMPLATE,
-            path: SEARCH_PATH,
-            title: SEARCH_TITLE,
-            data,
-        },
-    )
+    let data = serde_json::json!({ "results": page.results });
+    html(&st, StatusCode::OK, &SEARCH, &page.query, data)
 }

@@ -5,7 +5,7 @@
 
 use crate::db::Db;
 use crate::ratelimit::RateLimiter;
-use crate::render::Pages;
+use portal_views::pages::Renderer;
 use crate::search::SearchIndex;
 use crate::secrets::Secrets;
 use crate::stats::{DepartmentStats, StatsCache};
@@ -98,7 +98,7 @@ pub struct AppState {
     pub cases: Option<Cases>,
     /// The site's templates for the server-rendered pages (`/search/`,
     /// `/cases/`, `/stats/`); without them those are the static files.
-    pub pages: Option<Arc<dyn Pages>>,
+    pub pages: Option<Arc<Renderer>>,
     /// The site's search index, for `/search/` without JavaScript.
     pub search: Option<Arc<SearchIndex>>,
 }
@@ -114,7 +114,7 @@ impl AppState {
         self
     }
 
-    pub fn with_pages(mut self, pages: Arc<dyn Pages>) -> AppState {
+    pub fn with_pages(mut self, pages: Arc<Renderer>) -> AppState {
         self.pages = Some(pages);
         self
     }

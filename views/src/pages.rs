@@ -189,9 +189,63 @@ impl Renderer {
     }
 }
 
+/// The statistics page (`stats.html`): per department and in total.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StatsPage {
+    /// `YYYY-MM-DD`.
+    pub as_of: String,
+    pub departments: Vec<StatsRow>,
+    pub received: u64,
+    pub completed: u64,
+    pub overdue_now: u64,
+}
+
+/// One department's figures; rates already in words (`95.0%`, `—`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StatsRow {
+    pub department: String,
+    pub department_name: String,
+    pub received: u64,
+    pub refused: u64,
+    pub completed: u64,
+    pub completion_rate: String,
+    pub on_time: u64,
+    pub on_time_rate: String,
+    pub early: u64,
+    pub early_rate: String,
+    pub overdue_now: u64,
+}
+
+impl StatsPage {
+    /// The page for `departments`, with the totals.
+    pub fn new(as_of: impl ToString, departments: Vec<StatsRow>) -> StatsPage {
+        let total = |f: fn(&StatsRow) -> u64| departments.iter().map(f).sum();
+        StatsPage {
+            as_of: as_of.to_string(),
+            received: total(|d| d.received),
+            completed: total(|d| d.completed),
+            overdue_now: total(|d| d.overdue_now),
+            departments,
+        }
+    }
+}
+
+/// A rate as the page shows it: one decimal, or a dash when nothing counts.
+pub fn percent(rate: Option<f64>) -> String {
+    rate.map(|x| format!("{:.1}%", x * 100.0))
+        .unwrap_or_else(|| "—".into())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::root_path;
+    use super::{percent, root_path};
+
+    #[test]
+    fn rates_in_words() {
+        assert_eq!(percent(Some(0.95)), "95.0%");
+        assert_eq!(percent(Some(1.0 / 3.0)), "33.3%");
+        assert_eq!(percent(None), "—");
+    }
 
     #[test]
     fn root_is_the_base_urls_path() {

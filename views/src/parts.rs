@@ -57,7 +57,7 @@ impl CaseLookup {
     /// Too many tries: try again after `seconds`, shown in whole minutes.
     pub fn rate_limited(mut self, seconds: u64) -> CaseLookup {
         self.error = Some(LookupError::RateLimited);
-        self.retry_minutes = Some(seconds.div_ceil(60).max(1));
+        self.retry_minutes = Some(portal_core::case::retry_minutes(seconds));
         self
     }
 }

@@ -278,6 +278,12 @@ pub fn case_status(cal: &Calendar, case: CaseRecord, today: NaiveDate) -> CaseSt
 /// 窗口领取, 快递送达…: the catalog's words for a delivery method (its codes
 /// and aliases, and the approval systems' `express`); a method the catalog
 /// does not know shows as stored.
+/// How long an applicant who tried too often is told to wait: whole
+/// minutes, rounded up, at least one.
+pub fn retry_minutes(seconds: u64) -> u64 {
+    seconds.div_ceil(60).max(1)
+}
+
 pub fn delivery_label(method: &str) -> String {
     use serde::de::IntoDeserializer;
     use serde::de::value::{Error, StrDeserializer};

@@ -10,7 +10,6 @@ use http_body_util::BodyExt;
 use portal_core::case::EventKind;
 use portal_core::{Calendar, CalendarYear};
 use portal_server::db::Db;
-use portal_server::pages::{PageRequest, Pages};
 use portal_server::secrets::Secrets;
 use portal_server::{AppState, Cases};
 use serde_json::{Value, json};
@@ -18,15 +17,11 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tower::ServiceExt;
 
-/// Stands in for the site's templates (they live in the build crate): the
-/// page is its template, path and data as JSON, so tests can read it.
-pub struct JsonPages;
-
-impl Pages for JsonPages {
-    fn render(&self, page: PageRequest<'_>) -> anyhow::Result<String> {
-        Ok(json!({"template": page.template, "path": page.path, "title": page.title, "data": page.data})
-            .to_string())
-    }
+/// The site's real page renderer, with the demo district's settings.
+pub fn renderer() -> portal_views::pages::Renderer {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/site.toml");
+    let site = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    portal_views::pages::Renderer::new(site)
 }
 
 #[derive(Clone, Copy)]
@@ -135,7 +130,7 @@ pub async fn env_at(backend: Backend, today: &str) -> Env {
 /// The site in `dist` with the stand-in pages, and the case API when
 /// `cases` is given.
 pub fn site(dist: &std::path::Path, cases: Option<Cases>) -> Router {
-    let mut state = AppState::new().with_pages(Arc::new(JsonPages));
+    let mut state = AppState::new().with_pages(Arc::new(renderer()));
     state.cases = cases;
     portal_server::app_with(dist, state)
 }
@@ -342,9 +337,21 @@ pub fn urlencode(s: &str) -> String {
         .collect()
 }
 
-/// The `lookup` the page was rendered with.
-pub fn lookup_of(r: &Reply) -> Value {
-    let v = r.json();
-    assert_eq!(v["template"], "cases.html");
-    v["data"]["lookup"].clone()
+/// The text after `marker` in the page, up to the closing quote: e.g. the
+/// code in `class="… error-no_match"`.
+fn class_after(r: &Reply, marker: &str) -> Option<String> {
+    let text = r.text();
+    let rest = text.split(marker).nth(1)?;
+    Some(rest.split('"').next()?.to_owned())
+}
+
+/// The case page's notice (`no_match`, `rate_limited`…), if it shows one.
+pub fn page_error(r: &Reply) -> Option<String> {
+    assert!(r.text().contains("<h1>办件查询</h1>"), "not the case page: {}", r.text());
+    class_after(r, "case-error error-")
+}
+
+/// The state of the case the page shows, if it shows one.
+pub fn page_state(r: &Reply) -> Option<String> {
+    class_after(r, "case-state state-")
 }

@@ -216,7 +216,9 @@ pub fn Results(initial: String) -> impl IntoView {
         }
     };
     view! {
+        // `data-state`: whether this is the app's own answer yet (tests wait for it).
         <div id="search-results" class="results-live" aria-live="polite"
+            data-state=move || if resp.with(Option::is_some) { "answered" } else { "initial" }
             on:change=on_change on:submit=|ev: web_sys::SubmitEvent| ev.prevent_default() inner_html=html></div>
         {move || error.get().map(|e| view! { <p class="error" role="alert">"搜索出错：" {e}</p> })}
     }
