@@ -71,3 +71,46 @@ fn copy_worker(dir: &Path, out: &Path) -> Result<String> {
     std::fs::write(out.join(&loader), shim)?;
     Ok(loader)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // A browser that holds the worker keeps its address from build to
+    // build, on every platform: the name is pinned to a literal value.
+    #[test]
+    fn the_worker_is_named_by_its_content() {
+        let trunk = tempfile::tempdir().unwrap();
+        let site = tempfile::tempdir().unwrap();
+        for (name, bytes) in [
+            (
+                "app-1a2b.js",
+                &b"import init from './app-1a2b_bg.wasm';\n"[..],
+            ),
+            ("app-1a2b_bg.wasm", b"\0asm\x01\0\0\0app"),
+            ("search-worker.js", b"wasm_bindgen=1;\n"),
+            ("search-worker_bg.wasm", b"\0asm\x01\0\0\0"),
+        ] {
+            std::fs::write(trunk.path().join(name), bytes).unwrap();
+        }
+        let files = copy(trunk.path(), site.path()).unwrap();
+        // Trunk's own hashed names are kept as they are.
+        assert_eq!(files.js, "app-1a2b.js");
+        assert_eq!(files.wasm, "app-1a2b_bg.wasm");
+        // FNV-1a of the hex FNV-1a of the script and of the module.
+        let hash = "0d24b584f8176990";
+        assert_eq!(files.worker, format!("search-worker-{hash}_loader.js"));
+        let dir = site.path().join(APP_DIR);
+        for name in [
+            format!("search-worker-{hash}.js"),
+            format!("search-worker-{hash}_bg.wasm"),
+        ] {
+            assert!(dir.join(&name).is_file(), "{name} missing");
+        }
+        assert_eq!(
+            std::fs::read_to_string(dir.join(&files.worker)).unwrap(),
+            "importScripts(\"./search-worker-0d24b584f8176990.js\");\
+             wasm_bindgen({ module_or_path: \"./search-worker-0d24b584f8176990_bg.wasm\" });\n"
+        );
+    }
+}

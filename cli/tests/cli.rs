@@ -107,6 +107,11 @@ fn demo_catalogs_are_valid_and_deterministic() {
         std::fs::read(a.join(item)).unwrap(),
         std::fs::read(b.join(item)).unwrap()
     );
+    // And the same as ever (the default seed): FNV-1a of the file's bytes.
+    assert_eq!(
+        portal_search::writer::fnv_hex(&std::fs::read(a.join(item)).unwrap()),
+        "5374156ae9de5c8a"
+    );
     let out = portal(&["check", "--content", a.to_str().unwrap()]);
     assert!(
         out.status.success(),

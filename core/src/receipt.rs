@@ -73,6 +73,24 @@ mod tests {
     }
 
     #[test]
+    fn case_numbers_and_passwords_are_pinned() {
+        // Receipts already printed must stay valid: the check character of
+        // a given number never changes.
+        assert_eq!(case_number(2025, 483_920_174_655), "20254839201746552");
+        assert_eq!(case_number(2026, 123_456_789_012), "20261234567890120");
+        // Only the last 12 digits of `random` are used.
+        assert_eq!(case_number(2025, 7_000_000_000_001), "20250000000000018");
+        assert_eq!(check_char("2025000000000000"), 'X');
+        let bytes: Vec<u8> = (0..=255).collect();
+        assert_eq!(password(&bytes).as_deref(), Some("23456789"));
+        // 248 and 255 are at or above the rejection limit and skipped.
+        assert_eq!(
+            password(&[30, 31, 100, 247, 248, 255, 5, 60, 90, 120]).as_deref(),
+            Some("Z29Z7YXW")
+        );
+    }
+
+    #[test]
     fn single_digit_errors_and_swaps_are_caught() {
         let good = case_number(2026, 123_456_789_012);
         for i in 0..16 {

@@ -372,6 +372,9 @@ mod tests {
     fn agency_slug_is_stable() {
         // The value of FNV-1a, fixed: changing it moves published URLs.
         assert_eq!(agency_slug("云溪区人民政府办公室"), "b9473ac4");
+        assert_eq!(agency_slug("云溪区财政局"), "de686172");
+        // The demo catalog's agency (`portal demo`).
+        assert_eq!(agency_slug("临江省人民政府办公厅"), "cc62171d");
         assert_ne!(agency_slug("云溪区人民政府"), agency_slug("云溪区财政局"));
     }
 

@@ -501,3 +501,24 @@ pub fn cut(blob: &[u8], layout: &Layout) -> Vec<Vec<u8>> {
     }
     wire.chunks(CHUNK_SIZE).map(<[u8]>::to_vec).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_named_by_the_manifest_id() {
+        let manifest = Manifest {
+            id: "0d24b584f8176990".into(),
+            chunk_size: CHUNK_SIZE,
+            chunks: 13,
+            len: 13 * CHUNK_SIZE,
+            files: FileTable::new(),
+            boot: Vec::new(),
+            docs: 0,
+        };
+        assert_eq!(manifest.chunk_name(0), "0d24b584f8176990-0.bin");
+        assert_eq!(manifest.chunk_name(12), "0d24b584f8176990-12.bin");
+        assert_eq!(manifest.boot_name(), "0d24b584f8176990-boot.bin");
+    }
+}

@@ -322,6 +322,22 @@ mod tests {
     }
 
     #[test]
+    fn fnv_1a_known_answers() {
+        // The published 64-bit FNV-1a test vectors: every content-hashed
+        // name (chunks, the boot file, the worker, agency folders) is this.
+        assert_eq!(fnv_hex(b""), "cbf29ce484222325");
+        assert_eq!(fnv_hex(b"a"), "af63dc4c8601ec8c");
+        assert_eq!(fnv_hex(b"foobar"), "85944171f73967e8");
+        assert_eq!(
+            fnv_hex("云溪区人民政府办公室".as_bytes()),
+            "771e7183b9473ac4"
+        );
+        // Parts hash as if laid end to end.
+        assert_eq!(fnv_hex_parts(&[b"foo", b"", b"bar"]), "85944171f73967e8");
+        assert_eq!(fnv_hex_parts(&[]), "cbf29ce484222325");
+    }
+
+    #[test]
     fn words_outrank_bigrams_that_straddle_them() {
         let dir = tempfile::tempdir().unwrap();
         let docs = [

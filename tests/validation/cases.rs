@@ -1,37 +1,32 @@
-//! One failing fixture per validation rule: each case breaks the valid
-//! fixture in one place and asserts the message, the field and the line.
+//! The cases: one break of the valid fixture per rule, and where its
+//! problem must be reported.
 
-use portal_build::load;
-use portal_core::{Problem, Severity};
-use portal_tests::{copy_fixture, fixture, today};
-use std::path::Path;
-
-struct Case {
-    name: &'static str,
-    file: &'static str,
-    find: &'static str,
-    replace: &'static str,
-    field: &'static str,
-    message: &'static str,
+pub struct Case {
+    pub name: &'static str,
+    pub file: &'static str,
+    pub find: &'static str,
+    pub replace: &'static str,
+    pub field: &'static str,
+    pub message: &'static str,
     /// Where the problem must be reported: `Marker` is the line where
     /// `replace` ends up; `Line(n)` an explicit line.
-    at: At,
+    pub at: At,
 }
 
-enum At {
+pub enum At {
     Marker,
     Line(usize),
 }
 
-use At::*;
+pub use At::*;
 
-const ID: &str = "items/id-card.toml";
-const SHOP: &str = "items/shop.toml";
-const GUIDE: &str = "guides/start.md";
-const NEW: &str = "disclosures/normative/new-rules.md";
-const OLD: &str = "disclosures/normative/old-rules.md";
+pub const ID: &str = "items/id-card.toml";
+pub const SHOP: &str = "items/shop.toml";
+pub const GUIDE: &str = "guides/start.md";
+pub const NEW: &str = "disclosures/normative/new-rules.md";
+pub const OLD: &str = "disclosures/normative/old-rules.md";
 
-const CASES: &[Case] = &[
+pub const CASES: &[Case] = &[
     Case {
         name: "unknown top-level key with suggestion",
         file: ID,
@@ -501,218 +496,3 @@ const CASES: &[Case] = &[
         at: Marker,
     },
 ];
-
-fn problems_after(case: &Case) -> (Vec<Problem>, String) {
-    let dir = copy_fixture("valid");
-    let path = dir.path().join(case.file);
-    let text = std::fs::read_to_string(&path).unwrap();
-    assert!(
-        text.contains(case.find),
-        "{}: fixture text not found: {:?}",
-        case.name,
-        case.find
-    );
-    let changed = text.replacen(case.find, case.replace, 1);
-    std::fs::write(&path, &changed).unwrap();
-    (load::check(dir.path(), today()).problems, changed)
-}
-
-fn marker_line(text: &str, marker: &str) -> usize {
-    let first = marker.lines().next().unwrap_or(marker);
-    let offset = text.find(first).expect("marker in text");
-    text[..offset].matches('\n').count() + 1
-}
-
-#[test]
-fn the_valid_fixture_has_no_problems() {
-    let problems = load::check(&fixture("valid"), today()).problems;
-    assert!(problems.is_empty(), "{problems:#?}");
-}
-
-#[test]
-fn every_rule_reports_file_line_field_and_message() {
-    let mut failures = Vec::new();
-    for case in CASES {
-        let (problems, changed) = problems_after(case);
-        let line = match case.at {
-            Marker => marker_line(&changed, case.replace),
-            Line(n) => n,
-        };
-        let found = problems.iter().any(|p| {
-            p.severity == Severity::Error
-                && p.file == case.file
-                && p.line == line
-                && p.column >= 1
-                && p.field == case.field
-                && (p.message.contains(case.message) || p.hint.contains(case.message))
-        });
-        if !found {
-            failures.push(format!(
-                "{}: expected {}:{line} `{}` {:?}, got:\n{}",
-                case.name,
-                case.file,
-                case.field,
-                case.message,
-                problems
-                    .iter()
-                    .map(|p| format!("    {p} [field {:?}]", p.field))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
-}
-
-#[test]
-fn suggestions_name_the_right_key_and_id() {
-    let (problems, _) = problems_after(&CASES[0]);
-    assert!(
-        problems
-            .iter()
-            .any(|p| p.hint == "did you mean `materials`?"),
-        "{problems:#?}"
-    );
-    let (problems, _) = problems_after(
-        CASES
-            .iter()
-            .find(|c| c.name == "unknown department")
-            .unwrap(),
-    );
-    assert!(
-        problems
-            .iter()
-            .any(|p| p.hint == "did you mean `market-regulation`?"),
-        "{problems:#?}"
-    );
-}
-
-#[test]
-fn all_problems_are_reported_at_once() {
-    let dir = copy_fixture("valid");
-    for (file, find, replace) in [
-        (
-            SHOP,
-            "department = \"market-regulation\"",
-            "department = \"nowhere\"",
-        ),
-        (ID, "visits = 1", "visits = 7"),
-        (NEW, "category = \"normative\"", "category = \"x\""),
-    ] {
-        let path = dir.path().join(file);
-        let text = std::fs::read_to_string(&path)
-            .unwrap()
-            .replacen(find, replace, 1);
-        std::fs::write(&path, text).unwrap();
-    }
-    let problems = load::check(dir.path(), today()).problems;
-    for file in [SHOP, ID, NEW] {
-        assert!(
-            problems.iter().any(|p| p.file == file),
-            "no problem reported for {file}: {problems:#?}"
-        );
-    }
-}
-
-#[test]
-fn huge_and_binary_files_are_refused_cleanly() {
-    let dir = copy_fixture("valid");
-    let huge = dir.path().join("items/huge.toml");
-    std::fs::write(
-        &huge,
-        format!("name = \"{}\"\n", "x".repeat(5 * 1024 * 1024)),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("items/latin1.toml"),
-        b"name = \"caf\xe9\"\n",
-    )
-    .unwrap();
-    let problems = load::check(dir.path(), today()).problems;
-    assert!(
-        problems
-            .iter()
-            .any(|p| p.file == "items/huge.toml" && p.message.contains("too large")),
-        "{problems:#?}"
-    );
-    assert!(
-        problems.iter().any(|p| p.file == "items/latin1.toml"
-            && p.message.contains("not UTF-8")
-            && p.line == 1
-            && p.column == 12),
-        "{problems:#?}"
-    );
-}
-
-#[test]
-fn yaml_items_are_read_and_located() {
-    let dir = copy_fixture("valid");
-    std::fs::remove_file(dir.path().join(SHOP)).unwrap();
-    let yaml = "code: TEST-SJ-0001\nname: 个体工商户设立登记\nitem_type: licence\naudience: [business]\nlevel: district\n\
-        department: market-regulation\nhandling: instant\nvisits: 1\nenquiry_phone: '1'\ncomplaint_phone: '2'\nlast_reviewed: 2025-06-01\n\
-        materials:\n  - id: a\n    name: 身份证\n    source: applicant\n    originals: 1\n  - id: b\n    name: 其他材料\n    source: applicant\n    originals: 1\n\
-        steps:\n  - name: 申请\nfees:\n  charged: false\nlegal_basis:\n  - law: 条例\n    article: 第一条\n";
-    std::fs::write(dir.path().join("items/shop.yaml"), yaml).unwrap();
-    let problems = load::check(dir.path(), today()).problems;
-    assert_eq!(problems.len(), 1, "{problems:#?}");
-    let p = &problems[0];
-    assert_eq!(
-        (p.file.as_str(), p.line, p.field.as_str()),
-        ("items/shop.yaml", 18, "materials[1].name"),
-        "{p}"
-    );
-}
-
-#[test]
-fn build_never_overwrites_folders_it_did_not_build() {
-    let dir = copy_fixture("valid");
-    let public = Path::new(env!("CARGO_MANIFEST_DIR")).join("../public");
-    let notes = tempfile::tempdir().unwrap();
-    std::fs::write(notes.path().join("notes.txt"), "keep me").unwrap();
-    let err = portal_build::site::build(dir.path(), &public, notes.path(), today()).unwrap_err();
-    assert!(
-        err.to_string().contains("is not a site built by portal"),
-        "{err}"
-    );
-    assert!(notes.path().join("notes.txt").is_file());
-    let err = portal_build::site::build(dir.path(), &public, dir.path(), today()).unwrap_err();
-    assert!(
-        err.to_string().contains("overlaps the content folder"),
-        "{err}"
-    );
-    assert!(dir.path().join("site.toml").is_file());
-}
-
-#[test]
-fn build_with_errors_leaves_the_old_site_untouched() {
-    let dir = copy_fixture("valid");
-    let out = tempfile::tempdir().unwrap();
-    let dist = out.path().join("dist");
-    let public = Path::new(env!("CARGO_MANIFEST_DIR")).join("../public");
-    assert!(portal_build::site::build(dir.path(), &public, &dist, today()).unwrap());
-    let before = std::fs::read_to_string(dist.join("items/TEST-SJ-0001/index.html")).unwrap();
-    let shop = dir.path().join(SHOP);
-    let text = std::fs::read_to_string(&shop).unwrap();
-    std::fs::write(
-        &shop,
-        text.replace(
-            "name = \"个体工商户设立登记\"",
-            "name = \"改名\"\nvisits = 9",
-        ),
-    )
-    .unwrap();
-    assert!(!portal_build::site::build(dir.path(), &public, &dist, today()).unwrap());
-    assert_eq!(
-        std::fs::read_to_string(dist.join("items/TEST-SJ-0001/index.html")).unwrap(),
-        before
-    );
-    let leftovers: Vec<_> = std::fs::read_dir(out.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert_eq!(
-        leftovers,
-        vec![std::ffi::OsString::from("dist")],
-        "no staging folders are left behind"
-    );
-}

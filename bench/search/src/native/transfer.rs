@@ -1,90 +1,13 @@
-//! Measurements that need no browser: index build time, bytes per query
-//! (through the same `ChunkStore` the worker uses), native latency,
-//! quality, code sizes.
+//! Bytes and round trips per query, through the same `ChunkStore` and
+//! planning the browser's worker uses.
 
-use crate::{Naive, QUERIES, kb, mb, raw_and_br, read_set, score, summary};
-use anyhow::{Context, Result, bail};
-use portal_build::{load, relevance, search_index, views::Ctx};
+use super::{open, request};
+use crate::{QUERIES, kb, raw_and_br, summary};
+use anyhow::{Context, Result};
 use portal_search::{Engine, Manifest, Request, Response};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
-use std::time::Instant;
-
-pub fn index(content: &Path, repeat: usize) -> Result<Value> {
-    let today = chrono::Local::now().date_naive();
-    let started = Instant::now();
-    let loaded = load::check(content, today);
-    let load_s = started.elapsed().as_secs_f64();
-    let errors = loaded.problems.iter().filter(|p| p.is_error()).count();
-    if errors > 0 {
-        bail!(
-            "{} has {errors} error(s): run `portal check`",
-            content.display()
-        );
-    }
-    let ctx = Ctx::new(&loaded.catalog, today);
-    let mut times = Vec::new();
-    let mut last = None;
-    for _ in 0..repeat.max(1) {
-        let scratch = tempfile::tempdir()?;
-        let started = Instant::now();
-        let written = search_index::write(&ctx, content, scratch.path())?;
-        times.push(started.elapsed().as_secs_f64());
-        let sizes = folder_sizes(&scratch.path().join(portal_search::CHUNK_DIR))?;
-        last = Some((written, sizes));
-    }
-    let (written, (raw, br)) = last.expect("at least one run");
-    let t = summary(&times);
-    let min = times.iter().copied().fold(f64::INFINITY, f64::min);
-    let m = &written.manifest;
-    println!(
-        "{} items: load + check {load_s:.2} s, search index {} (min {min:.2} s, median {:.2} s of {}; {} documents, {} chunks of {} KiB, blob {}; whole index {} raw, {} brotli)",
-        loaded.catalog.items.len(),
-        times
-            .iter()
-            .map(|t| format!("{t:.2} s"))
-            .collect::<Vec<_>>()
-            .join(", "),
-        t.p50,
-        t.n,
-        m.docs,
-        m.chunks,
-        m.chunk_size / 1024,
-        mb(m.len as f64),
-        mb(raw as f64),
-        mb(br as f64),
-    );
-    Ok(json!({
-        "items": loaded.catalog.items.len(),
-        "load_check_s": load_s,
-        "index_s": times,
-        "index_min_s": min,
-        "index_median_s": t.p50,
-        "docs": m.docs,
-        "chunks": m.chunks,
-        "boot_ranges": m.boot.len(),
-        "blob_bytes": m.len,
-        "index_raw_bytes": raw,
-        "index_br_bytes": br,
-    }))
-}
-
-/// Bytes of the files in `dir` as served: raw, and with the `.br` copy
-/// where there is one.
-fn folder_sizes(dir: &Path) -> Result<(u64, u64)> {
-    let (mut raw, mut br) = (0, 0);
-    for e in std::fs::read_dir(dir)? {
-        let path = e?.path();
-        if path.extension().is_some_and(|x| x == "br") {
-            continue;
-        }
-        let (r, b) = raw_and_br(&path)?;
-        raw += r;
-        br += b;
-    }
-    Ok((raw, br))
-}
 
 /// The index files of a built site, as the browser sees them.
 struct SiteIndex {
@@ -183,17 +106,6 @@ impl SiteIndex {
     }
 }
 
-/// What the search box sends as you type: suggestions, no facet counts.
-fn request(q: &str) -> Request {
-    Request {
-        q: q.into(),
-        limit: 10,
-        facets: false,
-        suggest: true,
-        ..Request::default()
-    }
-}
-
 /// Runs `req` as the worker does: plan, fetch each stage's chunks together
 /// (one round trip per stage), then search. Returns the response and the
 /// sequential round trips it took, counting each chunk the search still had
@@ -221,10 +133,6 @@ fn search_planned(engine: &Engine, dist: &Path, req: &Request) -> Result<(Respon
         0
     };
     Ok((resp, rounds + unplanned))
-}
-
-fn open(dist: &Path) -> Result<Engine> {
-    portal_search::open_site(dist).map_err(anyhow::Error::msg)
 }
 
 pub fn bytes(dist: &Path) -> Result<Value> {
@@ -432,190 +340,4 @@ pub fn bytes(dist: &Path) -> Result<Value> {
         "typed_round_trips": typed_trips,
         "further": further, "further_br": further_br, "further_chunks": further_chunks,
     }))
-}
-
-pub fn latency(dist: &Path, rounds: usize) -> Result<Value> {
-    let started = Instant::now();
-    let engine = open(dist)?;
-    let open_ms = started.elapsed().as_secs_f64() * 1e3;
-    let mut first = Vec::new();
-    for q in QUERIES {
-        let t = Instant::now();
-        engine.search(&request(q))?;
-        first.push(t.elapsed().as_secs_f64() * 1e3);
-    }
-    let mut warm = Vec::new();
-    for _ in 0..rounds {
-        for q in QUERIES {
-            let t = Instant::now();
-            engine.search(&request(q))?;
-            warm.push(t.elapsed().as_secs_f64() * 1e3);
-        }
-    }
-    // As the results page asks: everything searched, facets counted.
-    let mut page = Vec::new();
-    for _ in 0..rounds {
-        for q in QUERIES {
-            let t = Instant::now();
-            engine.search(&Request {
-                q: q.to_string(),
-                limit: 20,
-                ..Request::default()
-            })?;
-            page.push(t.elapsed().as_secs_f64() * 1e3);
-        }
-    }
-    let (first, warm, page) = (summary(&first), summary(&warm), summary(&page));
-    println!(
-        "native engine: open {open_ms:.1} ms; first run of each query (chunks read from disk) ms: {first}"
-    );
-    println!(
-        "native engine, warm ({rounds} rounds × {} queries) ms: {warm}",
-        QUERIES.len()
-    );
-    println!("native engine, warm, results page (limit 20, facet counts) ms: {page}");
-    Ok(json!({"open_ms": open_ms, "first_ms": first, "warm_ms": warm, "results_page_ms": page}))
-}
-
-pub fn quality(dist: &Path, set_path: &Path) -> Result<Value> {
-    let engine = open(dist)?;
-    let set = read_set(set_path)?;
-    let tops = |suggest| -> Result<Vec<Vec<String>>> {
-        let report = relevance::evaluate(&engine, set_path, suggest)?;
-        Ok(report.outcomes.iter().map(|o| o.top.clone()).collect())
-    };
-    let ours = score(&set, &tops(false)?);
-    let suggestions = score(&set, &tops(true)?);
-    let naive = Naive::load(dist)?;
-    let naive_tops: Vec<Vec<String>> = set.query.iter().map(|q| naive.search(&q.q)).collect();
-    let naive_q = score(&set, &naive_tops);
-    println!("portal search (results page): {ours}");
-    println!("portal search box (suggestions): {suggestions}");
-    println!("naive substring over names: {naive_q}");
-    Ok(json!({"portal": ours, "suggestions": suggestions, "naive": naive_q}))
-}
-
-pub fn sizes(app: &Path, dist: Option<&Path>) -> Result<Value> {
-    let mut out = serde_json::Map::new();
-    let mut files: Vec<_> = std::fs::read_dir(app)
-        .with_context(|| format!("cannot read {} (run `trunk build`)", app.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "wasm" || x == "js"))
-        .collect();
-    files.sort();
-    println!(
-        "browser code in {} (brotli 11 = static precompression; 9 = the build's .br copies):",
-        app.display()
-    );
-    for f in files {
-        let bytes = std::fs::read(&f)?;
-        let (b11, b9) = (crate::brotli_len(&bytes, 11), crate::brotli_len(&bytes, 9));
-        let name = f.file_name().unwrap().to_string_lossy().into_owned();
-        println!(
-            "  {name:<36} raw {:>10}  brotli-11 {:>10}  brotli-9 {:>10}",
-            kb(bytes.len() as f64),
-            kb(b11 as f64),
-            kb(b9 as f64)
-        );
-        out.insert(name, json!({"raw": bytes.len(), "br11": b11, "br9": b9}));
-    }
-    let mut result = json!({"app": out});
-    if let Some(dist) = dist {
-        let catalog = dist.join("data/catalog.json");
-        if catalog.exists() {
-            let bytes = std::fs::read(&catalog)?;
-            let naive = Naive::load(dist)?;
-            let names = serde_json::to_vec(&naive.items)?;
-            let (c_br, n_br) = (crate::brotli_len(&bytes, 9), crate::brotli_len(&names, 9));
-            println!(
-                "naive search data: data/catalog.json raw {} brotli {}; just [code, name] pairs raw {} brotli {}",
-                kb(bytes.len() as f64),
-                kb(c_br as f64),
-                kb(names.len() as f64),
-                kb(n_br as f64)
-            );
-            result["catalog_json"] = json!({"raw": bytes.len(), "br": c_br});
-            result["names_json"] = json!({"raw": names.len(), "br": n_br});
-        }
-        let pf = dist.join("pagefind");
-        if pf.is_dir() {
-            let (mut files, mut raw) = (0u64, 0u64);
-            let mut code = serde_json::Map::new();
-            for e in walk(&pf)? {
-                files += 1;
-                raw += std::fs::metadata(&e)?.len();
-                let name = e.file_name().unwrap().to_string_lossy().into_owned();
-                let top = e.parent() == Some(pf.as_path());
-                if top && (name.ends_with(".js") || name.contains("wasm")) {
-                    let bytes = std::fs::read(&e)?;
-                    let br = crate::brotli_len(&bytes, 11);
-                    println!(
-                        "  pagefind/{name:<32} raw {:>10}  brotli-11 {:>10}",
-                        kb(bytes.len() as f64),
-                        kb(br as f64)
-                    );
-                    code.insert(name, json!({"raw": bytes.len(), "br11": br}));
-                }
-            }
-            println!(
-                "pagefind bundle: {files} files, {} (its index files are gzip-compressed by Pagefind itself)",
-                mb(raw as f64)
-            );
-            result["pagefind"] = json!({"files": files, "bytes": raw, "code": code});
-        }
-        let idx = dist.join(portal_search::CHUNK_DIR);
-        if idx.is_dir() {
-            let (raw, br) = folder_sizes(&idx)?;
-            println!(
-                "portal search index: {} raw, {} brotli (all chunks, what the browser never downloads whole)",
-                mb(raw as f64),
-                mb(br as f64)
-            );
-            result["portal_index"] = json!({"raw": raw, "br": br});
-            result["fields"] = field_sizes(dist)?;
-        }
-    }
-    Ok(result)
-}
-
-/// Raw bytes of each field's dictionary, postings and positions (what a
-/// query's terms read, field by field), and of the stored documents.
-fn field_sizes(dist: &Path) -> Result<Value> {
-    let engine = portal_search::open_site(dist).map_err(anyhow::Error::msg)?;
-    let usage = engine.index().reader()?.searcher().space_usage()?;
-    let mut rows: BTreeMap<String, [u64; 3]> = BTreeMap::new();
-    for seg in usage.segments() {
-        let parts = [seg.termdict(), seg.postings(), seg.positions()];
-        for (k, part) in parts.into_iter().enumerate() {
-            for f in part.fields() {
-                rows.entry(f.field_name().to_string()).or_default()[k] += f.total().get_bytes();
-            }
-        }
-    }
-    println!("index by field (raw): dictionary, postings, positions");
-    for (name, [t, p, x]) in &rows {
-        println!(
-            "  {name:<14} {:>10} {:>10} {:>10}",
-            kb(*t as f64),
-            kb(*p as f64),
-            kb(*x as f64)
-        );
-    }
-    Ok(json!(rows))
-}
-
-fn walk(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d)? {
-            let e = e?;
-            if e.file_type()?.is_dir() {
-                stack.push(e.path());
-            } else {
-                out.push(e.path());
-            }
-        }
-    }
-    Ok(out)
 }

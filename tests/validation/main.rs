@@ -1,0 +1,32 @@
+//! One failing fixture per validation rule: each case breaks the valid
+//! fixture in one place and asserts the message, the field and the line.
+//!
+//! One test binary: `cases` lists the breaks, `rules` runs them, `files`
+//! and `builds` cover what the loader and the build refuse.
+
+mod builds;
+mod cases;
+mod files;
+mod rules;
+
+use cases::Case;
+use portal_build::load;
+use portal_core::Problem;
+use portal_tests::{copy_fixture, today};
+
+/// The problems of the valid fixture with `case` applied, and the changed
+/// file's text.
+fn problems_after(case: &Case) -> (Vec<Problem>, String) {
+    let dir = copy_fixture("valid");
+    let path = dir.path().join(case.file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains(case.find),
+        "{}: fixture text not found: {:?}",
+        case.name,
+        case.find
+    );
+    let changed = text.replacen(case.find, case.replace, 1);
+    std::fs::write(&path, &changed).unwrap();
+    (load::check(dir.path(), today()).problems, changed)
+}
