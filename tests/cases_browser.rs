@@ -111,7 +111,7 @@ async fn case_lookup_with_and_without_javascript_shows_the_same_case() {
     on.wait()
         .at_most(Duration::from_secs(20))
         .for_element(Locator::Css(
-            "html[data-app-state='ready'] .wasm-slot #case-lookup",
+            "html[data-app-state='ready'] #case-lookup[aria-busy='false']",
         ))
         .await
         .expect("the app loads on the case page and takes over the form");

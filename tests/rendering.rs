@@ -234,6 +234,7 @@ fn sample_case() -> portal_core::case::CaseStatus {
         statutory_due: Some(date("2025-04-01")),
         promised_due: Some(date("2025-03-12")),
         days_stopped: 2,
+        days_stopped_label: "2 个工作日".into(),
         clock_stopped_now: true,
         flag: Flag::Red,
         flag_label: Flag::Red.label().into(),
@@ -255,7 +256,14 @@ fn server_renders_case_and_stats_pages_with_the_site_template() {
     let pages = portal_views::pages::Renderer::new(site);
     let cases_page = |lookup: &CaseLookup| {
         pages
-            .page("cases.html", "cases/", "办件查询", "", today(), serde_json::json!({ "lookup": lookup }))
+            .page(
+                "cases.html",
+                "cases/",
+                "办件查询",
+                "",
+                today(),
+                serde_json::json!({ "lookup": lookup }),
+            )
             .unwrap()
     };
     let lookup = CaseLookup::typed(" 2025483920174655X ").found(sample_case());

@@ -55,7 +55,9 @@ fn every_folding_rule_finds_the_same_item() {
     for q in ["營業執照", "yingyezhizhao", "yyzz", "ＹＹＺＺ", "YYZZ"] {
         assert_eq!(top(q, 3)[0], want[0], "{q}");
     }
+    assert!(!top("账户", 5).is_empty());
     assert_eq!(top("帐户", 5), top("账户", 5), "variant characters fold");
+    assert!(!top("身份证 补办", 5).is_empty());
     assert_eq!(
         top("身份证　补办", 5),
         top("身份证 补办", 5),

@@ -13,16 +13,12 @@ use harness::{browser, browser_with, serve_demo};
 use portal_search::Request;
 use std::time::Duration;
 
+/// The codes of the results shown, read at one instant (the app replaces
+/// the list whole when an answer comes).
 async fn codes(c: &Client) -> Vec<String> {
-    let mut out = Vec::new();
-    for e in c
-        .find_all(Locator::Css(".results li.result"))
-        .await
-        .unwrap()
-    {
-        out.push(e.attr("data-code").await.unwrap().unwrap_or_default());
-    }
-    out
+    let script = "return [...document.querySelectorAll('.results li.result')].map(e => e.dataset.code || '')";
+    let codes = c.execute(script, vec![]).await.unwrap();
+    serde_json::from_value(codes).unwrap()
 }
 
 /// The codes `portal search` gives for the same query (first 20).

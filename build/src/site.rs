@@ -8,9 +8,9 @@ use anyhow::{Context, Result};
 use chrono::{Datelike, NaiveDate};
 use minijinja::{Environment, Value, context};
 use portal_core::Route;
-use portal_views::pages::{self, PageBase};
 use portal_core::model::*;
 use portal_core::routes;
+use portal_views::pages::{self, PageBase};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -421,7 +421,12 @@ impl Site<'_> {
     /// server renders it for `?q=` without JavaScript.
     fn search(&self) -> Result<()> {
         let results: Option<portal_search::Response> = None;
-        self.page("search.html", &Route::Search.path(), "搜索", context! { results })
+        self.page(
+            "search.html",
+            &Route::Search.path(),
+            "搜索",
+            context! { results },
+        )
     }
 
     fn not_found(&self) -> Result<()> {
@@ -436,6 +441,11 @@ impl Site<'_> {
     /// The case-status form; the server answers it with the same template.
     fn cases(&self) -> Result<()> {
         let lookup = portal_views::CaseLookup::default();
-        self.page("cases.html", &Route::Cases.path(), "办件查询", context! { lookup })
+        self.page(
+            "cases.html",
+            &Route::Cases.path(),
+            "办件查询",
+            context! { lookup },
+        )
     }
 }

@@ -20,7 +20,10 @@ const SUBCOMMANDS: [(&str, &str); 8] = [
     ("serve", "Serve a built site"),
     ("cases", "Case data: bulk import"),
     ("token", "Create an ingest token"),
-    ("search", "Search a built site with the same engine the browser runs"),
+    (
+        "search",
+        "Search a built site with the same engine the browser runs",
+    ),
     ("relevance", "Score the search against a relevance set"),
     ("demo", "Write a deterministic synthetic catalog"),
 ];
@@ -44,7 +47,10 @@ fn help_lists_every_subcommand_with_its_own_line() {
         let own = portal(&[name, "--help"]);
         assert!(own.status.success(), "{name} --help fails");
         let own = String::from_utf8(own.stdout).unwrap();
-        assert!(own.starts_with(line), "`portal {name} --help` starts {own:?}");
+        assert!(
+            own.starts_with(line),
+            "`portal {name} --help` starts {own:?}"
+        );
         for (other, other_line) in SUBCOMMANDS {
             assert!(
                 other == name || !own.contains(other_line),
@@ -53,7 +59,10 @@ fn help_lists_every_subcommand_with_its_own_line() {
         }
     }
     let import = String::from_utf8(portal(&["cases", "import", "--help"]).stdout).unwrap();
-    assert!(import.starts_with("Import cases and events from NDJSON or CSV"), "{import}");
+    assert!(
+        import.starts_with("Import cases and events from NDJSON or CSV"),
+        "{import}"
+    );
 }
 
 #[test]

@@ -87,7 +87,7 @@ pub fn app(dist: &Path) -> Router {
 /// files when present, the site's own 404 page (with status 404) for
 /// anything missing.
 pub fn app_with(dist: &Path, state: AppState) -> Router {
-    let not_found = ServeFile::new(dist.join("404.html"));
+    let not_found = ServeFile::new(dist.join(portal_core::Route::NotFound.path()));
     let files = ServeDir::new(dist)
         .precompressed_br()
         .precompressed_gzip()

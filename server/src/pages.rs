@@ -1,5 +1,5 @@
 //! The HTML pages the server renders, with the site's templates (see
-//! [`crate::render`]): the search without JavaScript (`GET /search/`), the
+//! `portal_views`): the search without JavaScript (`GET /search/`), the
 //! case-status lookup as a plain form (`POST /cases/`, works with
 //! JavaScript off) and the published statistics (`GET /stats/`). A thin
 //! adapter: the answers come from `search`, `lookup` and `stats`.
@@ -138,7 +138,13 @@ fn unavailable(e: impl std::fmt::Display) -> Response {
 }
 
 fn case_page(st: &AppState, status: StatusCode, lookup: CaseLookup) -> Response {
-    html(st, status, &CASES, "", serde_json::json!({ "lookup": lookup }))
+    html(
+        st,
+        status,
+        &CASES,
+        "",
+        serde_json::json!({ "lookup": lookup }),
+    )
 }
 
 async fn case_form(
@@ -272,6 +278,10 @@ fn stats_row(d: &DepartmentStats) -> StatsRow {
 /// `GET /search/?q=…&f=…`: the results page.
 async fn search_page(State(st): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     let page = search::search(st.search.as_ref(), raw.as_deref()).await;
-    let data = serde_json::json!({ "results": page.results });
+    let results = page
+        .results
+        .as_ref()
+        .map(portal_views::parts::ResultsView::new);
+    let data = serde_json::json!({ "results": results });
     html(&st, StatusCode::OK, &SEARCH, &page.query, data)
 }

@@ -5,12 +5,12 @@
 
 use crate::db::Db;
 use crate::ratelimit::RateLimiter;
-use portal_views::pages::Renderer;
 use crate::search::SearchIndex;
 use crate::secrets::Secrets;
 use crate::stats::{DepartmentStats, StatsCache};
 use chrono::NaiveDate;
 use portal_core::Calendar;
+use portal_views::pages::Renderer;
 use std::sync::Arc;
 use std::time::Duration;
 

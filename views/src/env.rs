@@ -7,7 +7,10 @@ pub use minijinja::Error;
 
 /// The parts the browser app renders as well as the pages.
 const PARTS: &[(&str, &str)] = &[
-    ("parts/cards.html", include_str!("../templates/parts/cards.html")),
+    (
+        "parts/cards.html",
+        include_str!("../templates/parts/cards.html"),
+    ),
     (
         "parts/case_result.html",
         include_str!("../templates/parts/case_result.html"),

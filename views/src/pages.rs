@@ -13,19 +13,37 @@ const PAGES: &[(&str, &str)] = &[
     ("404.html", include_str!("../templates/404.html")),
     ("base.html", include_str!("../templates/base.html")),
     ("cases.html", include_str!("../templates/cases.html")),
-    ("disclosure.html", include_str!("../templates/disclosure.html")),
-    ("disclosure_list.html", include_str!("../templates/disclosure_list.html")),
-    ("disclosures.html", include_str!("../templates/disclosures.html")),
+    (
+        "disclosure.html",
+        include_str!("../templates/disclosure.html"),
+    ),
+    (
+        "disclosure_list.html",
+        include_str!("../templates/disclosure_list.html"),
+    ),
+    (
+        "disclosures.html",
+        include_str!("../templates/disclosures.html"),
+    ),
     ("guide.html", include_str!("../templates/guide.html")),
     ("home.html", include_str!("../templates/home.html")),
-    ("index_list.html", include_str!("../templates/index_list.html")),
+    (
+        "index_list.html",
+        include_str!("../templates/index_list.html"),
+    ),
     ("item.html", include_str!("../templates/item.html")),
-    ("item_list.html", include_str!("../templates/item_list.html")),
+    (
+        "item_list.html",
+        include_str!("../templates/item_list.html"),
+    ),
     ("macros.html", include_str!("../templates/macros.html")),
     ("robots.txt", include_str!("../templates/robots.txt")),
     ("search.html", include_str!("../templates/search.html")),
     ("sitemap.xml", include_str!("../templates/sitemap.xml")),
-    ("sitemap_index.xml", include_str!("../templates/sitemap_index.xml")),
+    (
+        "sitemap_index.xml",
+        include_str!("../templates/sitemap_index.xml"),
+    ),
     ("stats.html", include_str!("../templates/stats.html")),
     ("updates.html", include_str!("../templates/updates.html")),
 ];
@@ -156,8 +174,7 @@ impl Renderer {
             self.env
                 .add_global("search_boot", format!("{}{boot}", self.root));
         }
-        if let Some(app) =
-            read(APP_INFO).and_then(|b| serde_json::from_slice::<AppFiles>(&b).ok())
+        if let Some(app) = read(APP_INFO).and_then(|b| serde_json::from_slice::<AppFiles>(&b).ok())
         {
             self.env
                 .add_global("app", Value::from_serialize(app.urls(&self.root)));

@@ -93,6 +93,15 @@ impl EventKind {
             EventKind::RequestCorrection | EventKind::StartSpecialProcedure
         )
     }
+
+    /// The events that decide a case (its decision date): approval,
+    /// denial, or refusal to accept it.
+    pub fn decides(self) -> bool {
+        matches!(
+            self,
+            EventKind::Approve | EventKind::Deny | EventKind::Refuse
+        )
+    }
 }
 
 /// Every event kind, in the order of the lifecycle.

@@ -96,6 +96,8 @@ pub struct CaseStatus {
     /// Days the clock stood still (补正, special procedures), counted as the
     /// promised limit counts.
     pub days_stopped: u32,
+    /// `days_stopped` in the promised limit's unit: "2 个工作日".
+    pub days_stopped_label: String,
     pub clock_stopped_now: bool,
     pub flag: Flag,
     pub flag_label: String,
@@ -266,6 +268,11 @@ pub fn case_status(cal: &Calendar, case: CaseRecord, today: NaiveDate) -> CaseSt
         statutory_due: d.statutory_due,
         promised_due: d.promised_due,
         days_stopped: d.days_stopped,
+        days_stopped_label: Limit {
+            days: d.days_stopped,
+            unit: case.promised_limit.unit,
+        }
+        .label(),
         clock_stopped_now: d.clock_stopped_now,
         flag: d.flag,
         flag_label: d.flag.label().into(),
@@ -275,15 +282,15 @@ pub fn case_status(cal: &Calendar, case: CaseRecord, today: NaiveDate) -> CaseSt
     }
 }
 
-/// 窗口领取, 快递送达…: the catalog's words for a delivery method (its codes
-/// and aliases, and the approval systems' `express`); a method the catalog
-/// does not know shows as stored.
 /// How long an applicant who tried too often is told to wait: whole
 /// minutes, rounded up, at least one.
 pub fn retry_minutes(seconds: u64) -> u64 {
     seconds.div_ceil(60).max(1)
 }
 
+/// 窗口领取, 快递送达…: the catalog's words for a delivery method (its codes
+/// and aliases, and the approval systems' `express`); a method the catalog
+/// does not know shows as stored.
 pub fn delivery_label(method: &str) -> String {
     use serde::de::IntoDeserializer;
     use serde::de::value::{Error, StrDeserializer};
@@ -516,6 +523,15 @@ mod tests {
         refused.decided = Some(d("2025-03-03"));
         let dl = deadlines(&cal, &refused, d("2025-04-30"));
         assert_eq!((dl.promised_due, dl.flag), (None, Flag::None));
+    }
+
+    #[test]
+    fn retry_minutes_round_up_to_at_least_one() {
+        assert_eq!(retry_minutes(0), 1);
+        assert_eq!(retry_minutes(59), 1);
+        assert_eq!(retry_minutes(60), 1);
+        assert_eq!(retry_minutes(61), 2);
+        assert_eq!(retry_minutes(150), 3);
     }
 
     #[test]

@@ -424,11 +424,7 @@ pub async fn apply_on(
         Err(e) => return Err(e.into()),
     }
     let accepted = (event.kind == EventKind::Accept).then(|| at.clone());
-    let decided = matches!(
-        event.kind,
-        EventKind::Approve | EventKind::Deny | EventKind::Refuse
-    )
-    .then(|| at.clone());
+    let decided = event.kind.decides().then(|| at.clone());
     let updated = sqlx::query(
         "UPDATE cases SET state = $1, accepted = COALESCE($2, accepted), \
          decided = COALESCE($3, decided), tracking_number = COALESCE($4, tracking_number) \

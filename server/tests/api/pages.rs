@@ -37,7 +37,8 @@ pub async fn form_lookup_renders_the_case_page(b: Backend) {
         "<dd>区公安分局</dd>".into(),
         r#"5 个工作日，应于 <time class="due" datetime="2025-03-10">"#.into(),
         "快递送达".into(),
-        r#"<li class="event-accept"><time datetime="2025-03-03">2025-03-03</time> 受理</li>"#.into(),
+        r#"<li class="event-accept"><time datetime="2025-03-03">2025-03-03</time> 受理</li>"#
+            .into(),
     ] {
         assert!(html.contains(&needle), "{needle} missing in {html}");
     }
@@ -123,7 +124,10 @@ async fn search_page_is_served_without_a_case_database() {
     );
     let html = r.text();
     assert!(html.contains("<h1>搜索</h1>"), "{html}");
-    assert!(html.contains(r#"value="身份证""#), "the box keeps the query");
+    assert!(
+        html.contains(r#"value="身份证""#),
+        "the box keeps the query"
+    );
     // This site has no index: a page without results, not an error.
     assert!(!html.contains("result-count"), "{html}");
     // No database: no API, and the case pages are the static files.

@@ -347,7 +347,11 @@ fn class_after(r: &Reply, marker: &str) -> Option<String> {
 
 /// The case page's notice (`no_match`, `rate_limited`…), if it shows one.
 pub fn page_error(r: &Reply) -> Option<String> {
-    assert!(r.text().contains("<h1>办件查询</h1>"), "not the case page: {}", r.text());
+    assert!(
+        r.text().contains("<h1>办件查询</h1>"),
+        "not the case page: {}",
+        r.text()
+    );
     class_after(r, "case-error error-")
 }
 

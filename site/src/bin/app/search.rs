@@ -20,7 +20,10 @@ fn rendered(html: Result<String, portal_views::Error>) -> String {
 /// The `data-url` of the suggestion an event happened in.
 fn option_url(ev: &Event) -> Option<String> {
     let target = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
-    target.closest("[data-url]").ok()??.get_attribute("data-url")
+    target
+        .closest("[data-url]")
+        .ok()??
+        .get_attribute("data-url")
 }
 
 /// The header's search box as an ARIA combobox: suggestions as you type,
@@ -91,7 +94,7 @@ pub fn SearchBox(initial: String) -> impl IntoView {
             _ => {}
         }
     };
-    let action = format!("{}search/", root());
+    let action = format!("{}{}", root(), portal_core::Route::Search.path());
     view! {
         <form id="site-search" class="site-search" role="search" action=action method="get">
             <label for="q">"搜索办事事项"</label>
