@@ -284,18 +284,7 @@ pub fn kind_name(k: EventKind) -> String {
     portal_server::db::to_text(&k)
 }
 
-pub const ALL_EVENTS: [EventKind; 10] = [
-    EventKind::Accept,
-    EventKind::Refuse,
-    EventKind::StartReview,
-    EventKind::RequestCorrection,
-    EventKind::StartSpecialProcedure,
-    EventKind::Resume,
-    EventKind::Approve,
-    EventKind::Deny,
-    EventKind::MarkResultReady,
-    EventKind::Deliver,
-];
+pub use portal_core::case::ALL_EVENT_KINDS as ALL_EVENTS;
 
 /// A form POST to `/cases/` from `ip`.
 pub async fn form(app: &Router, ip: [u8; 4], content_type: &str, body: impl Into<Body>) -> Reply {
