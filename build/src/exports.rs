@@ -1,13 +1,13 @@
 //! Open data (`data/catalog.json`, `data/items.csv`, `data/materials.csv`),
 //! `sitemap.xml` and `robots.txt`.
 
-use portal_core::spreadsheet::text_cell;
 use crate::output::Staging;
 use crate::views::Ctx;
 use anyhow::Result;
 use minijinja::{Environment, context};
 use portal_core::model::*;
 use portal_core::routes::{self, DataFile, Route};
+use portal_core::spreadsheet::text_cell;
 use serde::Serialize;
 
 /// Spreadsheets open UTF-8 correctly only with a byte-order mark.

@@ -110,8 +110,8 @@ async fn lookup(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(res) = same_site_json(&headers) {
-        return res;
+    if let Some(refusal) = refuse_unless_same_site_json(&headers) {
+        return refusal;
     }
     let client = client_address(st.trust_proxy, &headers, info);
     let req = serde_json::from_slice::<LookupRequest>(&body).ok();
@@ -135,12 +135,12 @@ async fn lookup(
 /// page at all: curl, the approval system). A form post from another site
 /// (`text/plain` needs no CORS preflight) could otherwise spend a case
 /// number's limit through its visitors' browsers.
-fn same_site_json(headers: &HeaderMap) -> Result<(), Response> {
+fn refuse_unless_same_site_json(headers: &HeaderMap) -> Option<Response> {
     if headers
         .get("sec-fetch-site")
         .is_some_and(|v| v.as_bytes() == b"cross-site")
     {
-        return Err(error(
+        return Some(error(
             StatusCode::FORBIDDEN,
             "不接受来自其他网站的查询。Lookups from other sites are refused.",
         ));
@@ -150,13 +150,12 @@ fn same_site_json(headers: &HeaderMap) -> Result<(), Response> {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
         .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"));
-    if !json {
-        return Err(error(
+    (!json).then(|| {
+        error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "请以 JSON 提交查询。Send the lookup as JSON (Content-Type: application/json).",
-        ));
-    }
-    Ok(())
+        )
+    })
 }
 
 /// The departments the bearer token may touch, or the error response.

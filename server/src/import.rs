@@ -444,7 +444,10 @@ impl ReceiptsFile {
             &r.item_name,
             &r.received,
         ];
-        let line: Vec<String> = fields.iter().map(|f| portal_core::spreadsheet::csv_field(f)).collect();
+        let line: Vec<String> = fields
+            .iter()
+            .map(|f| portal_core::spreadsheet::csv_field(f))
+            .collect();
         w.write_all(line.join(",").as_bytes())?;
         w.write_all(b"\r\n")?;
         // Each receipt reaches the file before the next case is opened.

@@ -12,8 +12,7 @@ use portal_core::limits::{self, LimitRule, MAX_LIMIT_DAYS};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-pub const EVENT_ID_REUSED: &str =
-    "此事件编号已用于内容不同的另一事件；重发时请保持内容完全一致。\
+pub const EVENT_ID_REUSED: &str = "此事件编号已用于内容不同的另一事件；重发时请保持内容完全一致。\
     This event_id was already used for an event with other content; a retry must repeat the event exactly.";
 
 /// A problem with one field of a request (or with the request as a whole,
@@ -338,8 +337,16 @@ mod tests {
         assert_eq!(e.field, "at");
         assert!(e.unprocessable);
         assert!(e.message.contains("2000-01-01") && e.message.contains("2025-03-21"));
-        assert!(window().check("at", NaiveDate::from_ymd_opt(2025, 3, 21).unwrap()).is_ok());
-        assert!(window().check("at", NaiveDate::from_ymd_opt(1999, 12, 31).unwrap()).is_err());
+        assert!(
+            window()
+                .check("at", NaiveDate::from_ymd_opt(2025, 3, 21).unwrap())
+                .is_ok()
+        );
+        assert!(
+            window()
+                .check("at", NaiveDate::from_ymd_opt(1999, 12, 31).unwrap())
+                .is_err()
+        );
     }
 
     use proptest::prelude::*;

@@ -170,6 +170,9 @@ mod tests {
         let _b1 = slots.take(b).unwrap();
         assert!(slots.take(b).is_none(), "over the total");
         drop(a1);
-        assert!(slots.take(b).is_some(), "a closed connection frees its place");
+        assert!(
+            slots.take(b).is_some(),
+            "a closed connection frees its place"
+        );
     }
 }

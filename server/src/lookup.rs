@@ -40,7 +40,11 @@ async fn audit(cases: &Cases, client: &str, tried: &str, outcome: &str) {
 /// this client and outcome, so a flood adds a bounded number of rows.
 async fn audit_refusal(cases: &Cases, client: &str, tried: &str, outcome: &str) {
     cases.db.count_refusal(outcome);
-    if cases.refusals_logged.check(&format!("{outcome} {client}")).is_ok() {
+    if cases
+        .refusals_logged
+        .check(&format!("{outcome} {client}"))
+        .is_ok()
+    {
         audit(cases, client, tried, outcome).await;
     }
 }

@@ -60,7 +60,12 @@ impl RateLimiter {
         });
     }
 
-    fn wait(q: &VecDeque<Instant>, limit: usize, window: Duration, now: Instant) -> Result<(), Duration> {
+    fn wait(
+        q: &VecDeque<Instant>,
+        limit: usize,
+        window: Duration,
+        now: Instant,
+    ) -> Result<(), Duration> {
         match q.front() {
             Some(oldest) if q.len() >= limit => {
                 Err(window.saturating_sub(now.duration_since(*oldest)))

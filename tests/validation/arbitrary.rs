@@ -5,8 +5,8 @@
 //! stays short.
 
 use portal_build::load::{self, Format};
-use portal_core::model::{CalendarYear, DepartmentsFile, GuideMeta, Item};
 use portal_core::Problem;
+use portal_core::model::{CalendarYear, DepartmentsFile, GuideMeta, Item};
 use proptest::prelude::*;
 
 /// Text that looks like TOML or YAML often enough to get past the syntax

@@ -95,11 +95,11 @@ impl Db {
     /// The refusal counts: (day, outcome, count), oldest first.
     pub async fn refusal_counts(&self) -> Result<Vec<(String, String, i64)>> {
         self.flush_refusals().await?;
-        Ok(sqlx::query_as(
-            "SELECT day, outcome, count FROM lookup_refusals ORDER BY day, outcome",
+        Ok(
+            sqlx::query_as("SELECT day, outcome, count FROM lookup_refusals ORDER BY day, outcome")
+                .fetch_all(&self.pool)
+                .await?,
         )
-        .fetch_all(&self.pool)
-        .await?)
     }
 
     /// Deletes audit rows and counts older than `days` days; says how many
@@ -152,7 +152,7 @@ pub async fn keep_tidy(db: Db, audit_days: u32) {
         if let Err(e) = db.flush_refusals().await {
             eprintln!("cannot write the lookup refusal counts: {e:#}");
         }
-        if ticks % 720 == 0 {
+        if ticks.is_multiple_of(720) {
             match db.prune_audit(audit_days).await {
                 Ok(0) => {}
                 Ok(n) => eprintln!("lookup audit: deleted {n} rows older than {audit_days} days"),

@@ -146,9 +146,9 @@ async fn closed(s: &mut TcpStream, within: Duration) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_clients_cannot_starve_the_server() {
-    let site = dist();
+    let files = dist();
     let env = env(Backend::Sqlite).await;
-    let app = site(site.path(), Some(env.cases.clone()));
+    let app = site(files.path(), Some(env.cases.clone()));
     let limits = Limits {
         header_timeout: Duration::from_secs(1),
         body_timeout: Duration::from_secs(1),

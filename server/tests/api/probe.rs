@@ -87,7 +87,15 @@ pub async fn a_case_spanning_decades_delays_nobody(b: Backend) {
             let app = env.app.clone();
             let body = json!({ "case_number": number, "password": password }).to_string();
             tokio::spawn(async move {
-                send(&app, Method::POST, "/api/v1/cases/lookup", None, [10, 68, 0, i], body).await
+                send(
+                    &app,
+                    Method::POST,
+                    "/api/v1/cases/lookup",
+                    None,
+                    [10, 68, 0, i],
+                    body,
+                )
+                .await
             })
         })
         .collect();
@@ -187,7 +195,8 @@ pub async fn control_characters_and_bidi_overrides_are_refused(b: Backend) {
 pub async fn a_replay_with_other_content_is_a_conflict(b: Backend) {
     let env = env(b).await;
     let (number, _) = env.new_case("2025-03-03").await;
-    let event = |note: &str| json!({"event_id": "e-1", "kind": "accept", "at": "2025-03-04", "note": note});
+    let event =
+        |note: &str| json!({"event_id": "e-1", "kind": "accept", "at": "2025-03-04", "note": note});
     assert_eq!(
         env.event_body(&number, event("受理")).await.status,
         StatusCode::OK
@@ -223,7 +232,13 @@ pub async fn other_sites_cannot_spend_a_numbers_limit(b: Backend) {
     for _ in 0..15 {
         let s = lookup_as(&env, "text/plain", "cross-site", wrong.clone()).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
-        let s = lookup_as(&env, "text/plain;charset=UTF-8", "same-origin", wrong.clone()).await;
+        let s = lookup_as(
+            &env,
+            "text/plain;charset=UTF-8",
+            "same-origin",
+            wrong.clone(),
+        )
+        .await;
         assert_eq!(s, StatusCode::UNSUPPORTED_MEDIA_TYPE);
         let s = lookup_as(&env, "application/json", "cross-site", wrong.clone()).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
