@@ -169,10 +169,10 @@ mod tests {
     #[test]
     fn counts_weeks_holidays_and_make_up_days() {
         let cal = calendar();
-        // Mon 2025-01-20 to Mon 2025-02-10: 3 weeks of 15 weekdays, less
-        // the 5 festival weekdays (28 Jan to 3 Feb), plus the two Sundays
-        // and Saturdays worked (26 Jan, 8 Feb).
-        assert_eq!(cal.working_days_between(d(2025, 1, 20), d(2025, 2, 10)), 12);
+        // After Mon 2025-01-20 up to Mon 2025-02-10: 15 weekdays, less the
+        // 6 festival weekdays (28–31 Jan, 3–4 Feb), plus the Sunday and the
+        // Saturday worked (26 Jan, 8 Feb).
+        assert_eq!(cal.working_days_between(d(2025, 1, 20), d(2025, 2, 10)), 11);
         assert_eq!(cal.working_days_between(d(2025, 3, 7), d(2025, 3, 10)), 1);
         assert_eq!(cal.working_days_between(d(2025, 3, 10), d(2025, 3, 7)), 0);
         // Centuries cost nothing and stay exact.
