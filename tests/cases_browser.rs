@@ -138,7 +138,7 @@ async fn case_lookup_with_and_without_javascript_shows_the_same_case() {
     );
     assert!(text.contains("已送达"), "{text}");
     assert!(
-        text.contains("********7890"),
+        text.contains("快递单号 ****7890"),
         "tracking number masked: {text}"
     );
     assert!(!text.contains("SF123456"), "tracking number masked: {text}");

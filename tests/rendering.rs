@@ -240,7 +240,7 @@ fn sample_case() -> portal_core::case::CaseStatus {
         flag_label: Flag::Red.label().into(),
         delivery_method: "express".into(),
         delivery_label: "快递送达".into(),
-        tracking_number: Some("********7890".into()),
+        tracking_number: Some("****7890".into()),
     }
 }
 
@@ -277,7 +277,7 @@ fn server_renders_case_and_stats_pages_with_the_site_template() {
         r#"<time class="due" datetime="2025-03-12">2025-03-12</time>"#,
         "2 个工作日",
         "目前暂停计时中",
-        "********7890",
+        "****7890",
         r#"<li class="event-request_correction"><time datetime="2025-03-05">2025-03-05</time> 通知补正（暂停计时）</li>"#,
         "&lt;script&gt;",
     ] {

@@ -7,6 +7,7 @@ use anyhow::Result;
 use minijinja::{Environment, context};
 use portal_core::model::*;
 use portal_core::routes::{self, DataFile, Route};
+use portal_core::spreadsheet::text_cell;
 use serde::Serialize;
 
 /// Spreadsheets open UTF-8 correctly only with a byte-order mark.
@@ -79,11 +80,13 @@ fn catalog_json(ctx: &Ctx, staging: &Staging) -> Result<()> {
     )
 }
 
+/// Every cell through the project's one spreadsheet policy (formulas
+/// defused); the csv crate quotes.
 fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(BOM.to_vec());
     w.write_record(header)?;
     for row in rows {
-        w.write_record(&row)?;
+        w.write_record(row.iter().map(|c| text_cell(c).into_owned()))?;
     }
     Ok(w.into_inner()?)
 }
@@ -241,4 +244,25 @@ fn sitemap(ctx: &Ctx, staging: &Staging, env: &Environment) -> Result<()> {
         .get_template("sitemap_index.xml")?
         .render(context! { sitemaps => parts })?;
     staging.write(&Route::Sitemap.path(), index.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_exported_cell_has_its_formulas_defused() {
+        let rows = [vec![
+            "=HYPERLINK(\"http://evil.example\",\"点此下载\")".to_owned(),
+            "\t+1".to_owned(),
+            "居民身份证".to_owned(),
+        ]];
+        let bytes = csv_bytes(&["备注", "数量", "名称"], rows.into_iter()).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let row = r.records().next().unwrap().unwrap();
+        assert_eq!(&row[0], "'=HYPERLINK(\"http://evil.example\",\"点此下载\")");
+        assert_eq!(&row[1], "'\t+1");
+        assert_eq!(&row[2], "居民身份证");
+    }
 }

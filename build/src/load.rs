@@ -109,28 +109,36 @@ pub fn load(root: &Path) -> Loaded {
     Loaded { catalog, problems }
 }
 
-/// What `portal serve` needs of the content: the site settings and the
-/// working-day calendar.
+/// What `portal serve` needs of the content: the site settings, the
+/// departments and the working-day calendar.
 pub struct Settings {
     /// `None` when `site.toml` is missing or has errors (in `problems`).
     pub site: Option<Site>,
+    /// Empty when `departments.toml` is missing or has errors.
+    pub departments: Vec<Department>,
     pub calendar: Calendar,
     /// How many calendar years were read.
     pub calendar_years: usize,
     pub problems: Vec<Problem>,
 }
 
-/// Reads `site.toml` and `calendar/*.toml` exactly as [`load`] does, so a
-/// mistake is reported with its file, line and field here too.
+/// Reads `site.toml`, `departments.toml` and `calendar/*.toml` exactly as
+/// [`load`] does, so a mistake is reported with its file, line and field
+/// here too.
 pub fn settings(root: &Path) -> Settings {
     let mut problems = Vec::new();
     let site = read_data::<Site>(root, Path::new("site.toml"), &mut problems);
+    let departments =
+        read_data::<DepartmentsFile>(root, Path::new("departments.toml"), &mut problems)
+            .map(|d| d.department)
+            .unwrap_or_default();
     let years: Vec<CalendarYear> = files_under(root, "calendar", &["toml"])
         .iter()
         .filter_map(|path| read_data(root, path, &mut problems))
         .collect();
     Settings {
         site,
+        departments,
         calendar: Calendar::new(&years),
         calendar_years: years.len(),
         problems,

@@ -85,6 +85,20 @@ enum Command {
         /// is what stops password guessing.
         #[arg(long, default_value_t = portal_server::state::DEFAULT_LOOKUPS_PER_MINUTE, value_name = "N")]
         lookups_per_minute: usize,
+        /// Days the lookup audit log keeps its rows (older ones are deleted hourly).
+        #[arg(long, default_value_t = portal_server::db::audit::DEFAULT_AUDIT_DAYS, value_name = "DAYS")]
+        audit_days: u32,
+        /// Open connections allowed in total; more are closed at once.
+        #[arg(long, default_value_t = portal_server::listen::Limits::default().max_connections, value_name = "N")]
+        max_connections: usize,
+        /// Open connections allowed per client address (raise it behind a reverse proxy,
+        /// where every connection comes from the proxy).
+        #[arg(long, default_value_t = portal_server::listen::Limits::default().max_per_client, value_name = "N")]
+        max_connections_per_client: usize,
+        /// Send Strict-Transport-Security: only when every visitor arrives over TLS
+        /// (usually the TLS proxy in front should send it instead; see docs/security.md).
+        #[arg(long)]
+        hsts: bool,
     },
     /// Case data: bulk import from the approval system.
     Cases {
@@ -251,18 +265,31 @@ fn run(cli: Cli) -> Result<ExitCode> {
             demo,
             trust_proxy,
             lookups_per_minute,
+            audit_days,
+            max_connections,
+            max_connections_per_client,
+            hsts,
         } => {
-            let (calendar, pages) = site_pages(&content, &dist);
+            let content = serve_content(&content, &dist);
+            let limits = portal_server::listen::Limits {
+                max_connections,
+                max_per_client: max_connections_per_client,
+                ..Default::default()
+            };
             portal_server::serve_blocking(portal_server::Config {
                 dist,
                 addr,
                 db_url: db,
                 secret_file,
-                calendar,
+                calendar: content.calendar,
                 demo,
                 trust_proxy,
                 lookups_per_minute,
-                pages,
+                pages: content.pages,
+                departments: content.departments,
+                audit_days,
+                limits,
+                hsts,
             })?;
             Ok(ExitCode::SUCCESS)
         }
@@ -352,23 +379,31 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-/// The calendar and the renderer of the pages the server answers itself,
-/// from the content's site settings and calendar, read and located as
-/// `portal check` reads them. Without valid settings the server still
-/// serves the site and the API, minus those pages.
-fn site_pages(
-    content: &std::path::Path,
-    dist: &std::path::Path,
-) -> (
-    portal_core::Calendar,
-    Option<std::sync::Arc<portal_views::pages::Renderer>>,
-) {
+/// What `portal serve` takes from the content.
+struct ServeContent {
+    calendar: portal_core::Calendar,
+    pages: Option<std::sync::Arc<portal_views::pages::Renderer>>,
+    /// Code → name.
+    departments: std::collections::BTreeMap<String, String>,
+}
+
+/// The calendar, the departments and the renderer of the pages the server
+/// answers itself, from the content, read and located as `portal check`
+/// reads them. Without valid settings the server still serves the site and
+/// the API, minus those pages.
+fn serve_content(content: &std::path::Path, dist: &std::path::Path) -> ServeContent {
     let settings = load::settings(content);
     console::report(&settings.problems);
     if settings.calendar_years == 0 {
         eprintln!(
             "warning: no holiday calendar in {}; counting Monday to Friday as working days",
             content.join("calendar").display()
+        );
+    }
+    if settings.departments.is_empty() {
+        eprintln!(
+            "warning: no departments in {}; ingest accepts any department code and /stats/ shows the names it sends",
+            content.join("departments.toml").display()
         );
     }
     let pages = match settings.site {
@@ -384,7 +419,15 @@ fn site_pages(
             None
         }
     };
-    (settings.calendar, pages)
+    ServeContent {
+        calendar: settings.calendar,
+        pages,
+        departments: settings
+            .departments
+            .into_iter()
+            .map(|d| (d.id, d.name))
+            .collect(),
+    }
 }
 
 fn today() -> chrono::NaiveDate {

@@ -113,7 +113,7 @@ fn acknowledged_events_survive_sigkill() {
     std::fs::write(dir.path().join("dist/404.html"), "not found").unwrap();
     let db = format!("sqlite://{}", dir.path().join("cases.sqlite").display());
     let out = portal()
-        .args(["token", "--departments", "dept-a", "--db", &db])
+        .args(["token", "--departments", "public-security", "--db", &db])
         .arg("--secret-file")
         .arg(dir.path().join("secret.key"))
         .output()
@@ -130,7 +130,7 @@ fn acknowledged_events_survive_sigkill() {
     for i in 0..CASES {
         let body = json!({
             "case_ref": format!("durable-{i}"),
-            "item_code": "ga-001", "item_name": "居民身份证换领", "department": "dept-a",
+            "item_code": "ga-001", "item_name": "居民身份证换领", "department": "public-security",
             "received": "2025-03-03", "statutory_limit": {"days": 20}, "promised_limit": {"days": 10},
             "delivery_method": "express",
         });

@@ -13,6 +13,7 @@ pub mod model;
 pub mod problem;
 pub mod receipt;
 pub mod routes;
+pub mod spreadsheet;
 pub mod validate;
 
 pub use calendar::Calendar;

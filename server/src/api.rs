@@ -18,6 +18,7 @@ use crate::lookup::{LOOKUP_BODY_LIMIT, Lookup, lookup_case, wait_minutes};
 use crate::state::Cases;
 use crate::stats::{self, DepartmentStats};
 use axum::body::Bytes;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -109,6 +110,9 @@ async fn lookup(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    if let Some(refusal) = refuse_unless_same_site_json(&headers) {
+        return refusal;
+    }
     let client = client_address(st.trust_proxy, &headers, info);
     let req = serde_json::from_slice::<LookupRequest>(&body).ok();
     let request = req
@@ -125,6 +129,33 @@ async fn lookup(
         Lookup::TooMany(wait) => too_many(wait),
         Lookup::Unavailable => internal("see above"),
     }
+}
+
+/// The lookup answers JSON sent from the portal's own pages (or from no
+/// page at all: curl, the approval system). A form post from another site
+/// (`text/plain` needs no CORS preflight) could otherwise spend a case
+/// number's limit through its visitors' browsers.
+fn refuse_unless_same_site_json(headers: &HeaderMap) -> Option<Response> {
+    if headers
+        .get("sec-fetch-site")
+        .is_some_and(|v| v.as_bytes() == b"cross-site")
+    {
+        return Some(error(
+            StatusCode::FORBIDDEN,
+            "不接受来自其他网站的查询。Lookups from other sites are refused.",
+        ));
+    }
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"));
+    (!json).then(|| {
+        error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "请以 JSON 提交查询。Send the lookup as JSON (Content-Type: application/json).",
+        )
+    })
 }
 
 /// The departments the bearer token may touch, or the error response.
@@ -161,23 +192,33 @@ fn forbidden(department: &str) -> Response {
     )
 }
 
-/// A 400 with its reason; small, so validation helpers can return it.
-struct BadRequest(String);
+/// A 400 (or with a well-formed but unacceptable value, a 422) with its
+/// reason; small, so validation helpers can return it.
+struct BadRequest(StatusCode, String);
 
 impl IntoResponse for BadRequest {
     fn into_response(self) -> Response {
-        error(StatusCode::BAD_REQUEST, &self.0)
+        error(self.0, &self.1)
     }
 }
 
 fn parse_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, BadRequest> {
-    serde_json::from_slice(body)
-        .map_err(|e| BadRequest(format!("请求格式有误。The request body is not valid: {e}")))
+    serde_json::from_slice(body).map_err(|e| {
+        BadRequest(
+            StatusCode::BAD_REQUEST,
+            format!("请求格式有误。The request body is not valid: {e}"),
+        )
+    })
 }
 
 impl From<FieldError> for BadRequest {
     fn from(e: FieldError) -> Self {
-        BadRequest(e.message)
+        let status = if e.unprocessable {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        BadRequest(status, e.message)
     }
 }
 
@@ -190,7 +231,10 @@ async fn create_case(State(st): State<Cases>, headers: HeaderMap, body: Bytes) -
         Ok(r) => r,
         Err(e) => return e.into_response(),
     };
-    let new = match req.validate() {
+    let new = match req.validate(&st.date_window()).and_then(|n| {
+        ingest::check_department(&st.departments, &n.department)?;
+        Ok(n)
+    }) {
         Ok(n) => n,
         Err(e) => return BadRequest::from(e).into_response(),
     };
@@ -232,10 +276,12 @@ async fn create_case(State(st): State<Cases>, headers: HeaderMap, body: Bytes) -
 
 async fn add_event(
     State(st): State<Cases>,
-    Path(number): Path<String>,
+    number: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    // A path that is not even text (bad percent-encoding) is no case number.
+    let number = number.map_or_else(|_| String::new(), |Path(n)| n);
     let depts = match authorize(&st, &headers).await {
         Ok(d) => d,
         Err(res) => return res,
@@ -244,7 +290,7 @@ async fn add_event(
         Ok(r) => r,
         Err(e) => return e.into_response(),
     };
-    let event = match req.validate() {
+    let event = match req.validate(&st.date_window()) {
         Ok(e) => e,
         Err(e) => return BadRequest::from(e).into_response(),
     };

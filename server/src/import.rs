@@ -302,7 +302,7 @@ async fn import_case(
              so that running the import again does not open the case twice",
         )));
     }
-    let new = line_try!(req.validate());
+    let new = line_try!(req.validate(&import_window()));
     line_try!(scope.check(&new.department, "department"));
     match db.create_case(secrets, &new).await? {
         Created::New(case, password) => Ok(Ok(Outcome::Created(Receipt {
@@ -332,7 +332,7 @@ async fn import_event(
     let case_ref = line_try!(take_str(&mut map, "case_ref"));
     let case_number = line_try!(take_str(&mut map, "case_number"));
     let req: EventRequest = line_try!(ingest::from_value(Value::Object(map)));
-    let event = line_try!(req.validate());
+    let event = line_try!(req.validate(&import_window()));
     let case = match (case_ref, case_number) {
         (Some(r), None) => match db.find_case_by_ref(r.trim()).await? {
             Some(c) => c,
@@ -444,7 +444,10 @@ impl ReceiptsFile {
             &r.item_name,
             &r.received,
         ];
-        let line: Vec<String> = fields.iter().map(|f| crate::csv::field(f)).collect();
+        let line: Vec<String> = fields
+            .iter()
+            .map(|f| portal_core::spreadsheet::csv_field(f))
+            .collect();
         w.write_all(line.join(",").as_bytes())?;
         w.write_all(b"\r\n")?;
         // Each receipt reaches the file before the next case is opened.
@@ -561,4 +564,9 @@ pub fn summary_line(s: &Summary) -> String {
             "."
         }
     )
+}
+
+/// The dates a bulk import may carry: as for the API, by the local clock.
+fn import_window() -> ingest::DateWindow {
+    ingest::DateWindow::until_tomorrow(chrono::Local::now().date_naive())
 }

@@ -12,8 +12,8 @@ use portal_core::limits::{self, LimitRule, MAX_LIMIT_DAYS};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-pub const EVENT_ID_REUSED: &str =
-    "此事件编号已用于另一事件。This event_id was already used for a different event.";
+pub const EVENT_ID_REUSED: &str = "此事件编号已用于内容不同的另一事件；重发时请保持内容完全一致。\
+    This event_id was already used for an event with other content; a retry must repeat the event exactly.";
 
 /// A problem with one field of a request (or with the request as a whole,
 /// when `field` is empty).
@@ -21,6 +21,9 @@ pub const EVENT_ID_REUSED: &str =
 pub struct FieldError {
     pub field: String,
     pub message: String,
+    /// Well-formed, but a value the portal cannot take (a date outside the
+    /// window, an unknown department): the API answers 422, not 400.
+    pub unprocessable: bool,
 }
 
 impl FieldError {
@@ -28,8 +31,68 @@ impl FieldError {
         FieldError {
             field: field.to_owned(),
             message: message.into(),
+            unprocessable: false,
         }
     }
+
+    fn unprocessable(field: &str, message: impl Into<String>) -> FieldError {
+        FieldError {
+            unprocessable: true,
+            ..FieldError::new(field, message)
+        }
+    }
+}
+
+/// No case the portal shows began before this.
+pub const EARLIEST_DATE: NaiveDate = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
+
+/// The dates the approval system may send. A date decades off is a typo or
+/// an attack: it would freeze the case (events must come in date order) and
+/// make every deadline computation span it.
+#[derive(Debug, Clone, Copy)]
+pub struct DateWindow {
+    pub earliest: NaiveDate,
+    pub latest: NaiveDate,
+}
+
+impl DateWindow {
+    /// From [`EARLIEST_DATE`] to a day after `today`.
+    pub fn until_tomorrow(today: NaiveDate) -> DateWindow {
+        DateWindow {
+            earliest: EARLIEST_DATE,
+            latest: today + chrono::Duration::days(1),
+        }
+    }
+
+    pub fn check(&self, field: &str, date: NaiveDate) -> Result<(), FieldError> {
+        if date < self.earliest || date > self.latest {
+            return Err(FieldError::unprocessable(
+                field,
+                format!(
+                    "日期 {date} 超出可接受范围（{} 至 {}）。The date {date} is outside the accepted range {} to {}.",
+                    self.earliest, self.latest, self.earliest, self.latest
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Refuses a department code the content does not define (`departments`
+/// empty: any code), so ingest can never put an unknown name on `/stats/`.
+pub fn check_department(
+    departments: &std::collections::BTreeMap<String, String>,
+    code: &str,
+) -> Result<(), FieldError> {
+    if departments.is_empty() || departments.contains_key(code) {
+        return Ok(());
+    }
+    Err(FieldError::unprocessable(
+        "department",
+        format!(
+            "部门代码“{code}”不在 departments.toml 中。The department code {code:?} is not in departments.toml."
+        ),
+    ))
 }
 
 impl std::fmt::Display for FieldError {
@@ -87,10 +150,7 @@ pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, Fi
             ("." | "", None) => String::new(),
             (p, _) => p.to_owned(),
         };
-        FieldError {
-            field,
-            message: plain(&inner),
-        }
+        FieldError::new(&field, plain(&inner))
     })
 }
 
@@ -129,20 +189,41 @@ fn plain(message: &str) -> String {
 
 fn check_len(field: &str, value: &str, max: usize) -> Result<(), FieldError> {
     if value.trim().is_empty() || value.chars().count() > max {
-        Err(FieldError::new(
+        return Err(FieldError::new(
             field,
             format!(
                 "字段 {field} 为空或过长。The field {field} is empty or longer than {max} characters."
             ),
-        ))
-    } else {
-        Ok(())
+        ));
+    }
+    check_text(field, value, false)
+}
+
+/// Control characters and bidirectional overrides (U+202E turns
+/// "txt.exe" into "exe.txt" on screen) have no place in what the public
+/// reads; a note may keep its line breaks and tabs.
+fn check_text(field: &str, value: &str, multiline: bool) -> Result<(), FieldError> {
+    let bad = value.chars().find(|&c| {
+        let layout = multiline && matches!(c, '\n' | '\t');
+        (c.is_control() && !layout)
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    });
+    match bad {
+        Some(c) => Err(FieldError::new(
+            field,
+            format!(
+                "字段 {field} 含有不可见的控制字符 U+{:04X}。The field {field} contains the control character U+{:04X}.",
+                c as u32, c as u32
+            ),
+        )),
+        None => Ok(()),
     }
 }
 
 impl CreateRequest {
-    /// Checks lengths and limits; the department scope is the caller's.
-    pub fn validate(self) -> Result<NewCase, FieldError> {
+    /// Checks lengths, text, the date and the limits; the department scope
+    /// is the caller's.
+    pub fn validate(self, dates: &DateWindow) -> Result<NewCase, FieldError> {
         for (field, value, max) in [
             ("item_code", &self.item_code, 64),
             ("item_name", &self.item_name, 200),
@@ -157,6 +238,7 @@ impl CreateRequest {
         if let Some(n) = &self.department_name {
             check_len("department_name", n, 200)?;
         }
+        dates.check("received", self.received)?;
         // The core's limit rules, worded for the approval system in both languages.
         limits::check(self.statutory_limit, self.promised_limit).map_err(|p| {
             let message = match p.rule {
@@ -185,7 +267,7 @@ impl CreateRequest {
 }
 
 impl EventRequest {
-    pub fn validate(self) -> Result<NewEvent, FieldError> {
+    pub fn validate(self, dates: &DateWindow) -> Result<NewEvent, FieldError> {
         check_len("event_id", &self.event_id, 100)?;
         if self.note.chars().count() > 2000 {
             return Err(FieldError::new(
@@ -193,6 +275,8 @@ impl EventRequest {
                 "备注过长。The note is longer than 2000 characters.",
             ));
         }
+        check_text("note", &self.note, true)?;
+        dates.check("at", self.at)?;
         if let Some(t) = &self.tracking_number {
             check_len("tracking_number", t, 64)?;
         }
@@ -239,5 +323,71 @@ mod tests {
         }))
         .unwrap_err();
         assert_eq!(e.field, "statutory_limit.days");
+    }
+
+    fn window() -> DateWindow {
+        DateWindow::until_tomorrow(NaiveDate::from_ymd_opt(2025, 3, 20).unwrap())
+    }
+
+    #[test]
+    fn dates_outside_the_window_name_the_field() {
+        let e = window()
+            .check("at", NaiveDate::from_ymd_opt(9999, 12, 30).unwrap())
+            .unwrap_err();
+        assert_eq!(e.field, "at");
+        assert!(e.unprocessable);
+        assert!(e.message.contains("2000-01-01") && e.message.contains("2025-03-21"));
+        assert!(
+            window()
+                .check("at", NaiveDate::from_ymd_opt(2025, 3, 21).unwrap())
+                .is_ok()
+        );
+        assert!(
+            window()
+                .check("at", NaiveDate::from_ymd_opt(1999, 12, 31).unwrap())
+                .is_err()
+        );
+    }
+
+    use proptest::prelude::*;
+
+    /// A create or event body with these values, or any JSON at all.
+    fn body() -> impl Strategy<Value = serde_json::Value> {
+        let text = prop_oneof![any::<String>(), "[\\PC\u{202e}\u{0}\n]{0,30}"];
+        let date = prop_oneof![
+            "[0-9]{1,6}-[0-9]{1,3}-[0-9]{1,3}",
+            Just("2025-03-03".to_owned()),
+            any::<String>()
+        ];
+        (text.clone(), text, date, any::<i64>(), any::<bool>()).prop_map(
+            |(name, note, date, days, event)| {
+                if event {
+                    json!({"event_id": name, "kind": "accept", "at": date, "note": note})
+                } else {
+                    json!({
+                        "item_code": "x", "item_name": name, "department": note,
+                        "received": date, "statutory_limit": {"days": days},
+                        "promised_limit": {"days": days / 2, "unit": "working"},
+                        "delivery_method": "window",
+                    })
+                }
+            },
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        #[test]
+        fn ingest_bodies_never_panic(value in body(), raw in any::<Vec<u8>>()) {
+            for v in [value, serde_json::from_slice(&raw).unwrap_or_default()] {
+                if let Ok(r) = from_value::<CreateRequest>(v.clone()) {
+                    let _ = r.validate(&window());
+                }
+                if let Ok(r) = from_value::<EventRequest>(v) {
+                    let _ = r.validate(&window());
+                }
+            }
+        }
     }
 }

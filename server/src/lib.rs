@@ -12,21 +12,26 @@
 //!   [`client`] (who is asking);
 //! * services that know no HTTP: [`lookup`] (the case lookup with its
 //!   limits and audit) → state; [`stats`] (the published figures and their
-//!   cache) → db, csv; [`search`] (a query string to results); [`ingest`]
+//!   cache) → db; [`search`] (a query string to results); [`ingest`]
 //!   and [`import`] (what the approval system sends) → db; [`demo`] → db;
 //! * [`state`] (what the routes share: [`AppState`], [`Cases`]) → db,
-//!   secrets, ratelimit, search, stats;
-//! * [`db`] → secrets,
-//!   [`secrets`], [`ratelimit`], [`csv`]. The case rules themselves
-//!   (deadlines, flags, labels, masking) are `portal_core::case`.
+//!   ingest, secrets, ratelimit, search, stats;
+//! * [`db`] → secrets; [`secrets`], [`ratelimit`];
+//! * around all of it: [`listen`] (connections: timeouts and caps against
+//!   slow clients) and [`http`] (what every request and response passes
+//!   through: path tidying, security headers, cache policy).
+//!
+//! The case rules themselves (deadlines, flags, labels, masking) are
+//! `portal_core::case`; the CSV cell policy is `portal_core::spreadsheet`.
 
 pub mod api;
 pub mod client;
-pub mod csv;
 pub mod db;
 pub mod demo;
+pub mod http;
 pub mod import;
 pub mod ingest;
+pub mod listen;
 pub mod lookup;
 pub mod pages;
 pub mod ratelimit;
@@ -39,20 +44,13 @@ pub use state::{AppState, Cases};
 
 use anyhow::{Context, Result};
 use axum::Router;
-use axum::http::{HeaderValue, Request, StatusCode, header};
-use axum::middleware::{self, Next};
-use axum::response::Response;
 use portal_core::Calendar;
-use std::net::SocketAddr;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tower_http::services::{ServeDir, ServeFile};
-use tower_http::set_header::SetResponseHeaderLayer;
 
-/// No inline script anywhere; wasm may compile; nothing may frame the site.
-pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
-    img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
-    frame-ancestors 'none'";
+pub use http::CSP;
 
 /// How `portal serve` runs.
 pub struct Config {
@@ -74,6 +72,16 @@ pub struct Config {
     pub lookups_per_minute: usize,
     /// The site's pages for `/search/`, `/cases/` and `/stats/`.
     pub pages: Option<Arc<portal_views::pages::Renderer>>,
+    /// The departments of `content/departments.toml`, code → name: the
+    /// names the statistics show, and the codes ingest accepts (any code
+    /// when empty).
+    pub departments: BTreeMap<String, String>,
+    /// Lookup audit rows older than this many days are deleted.
+    pub audit_days: u32,
+    /// Timeouts and connection caps against slow clients.
+    pub limits: listen::Limits,
+    /// Send `Strict-Transport-Security` (only behind TLS).
+    pub hsts: bool,
 }
 
 /// The static site only.
@@ -92,53 +100,12 @@ pub fn app_with(dist: &Path, state: AppState) -> Router {
         .precompressed_br()
         .precompressed_gzip()
         .append_index_html_on_directories(true)
-        .not_found_service(not_found);
+        .not_found_service(not_found.clone());
     let mut router = pages::router(&state, files.clone());
     if let Some(cases) = state.cases {
         router = router.nest("/api", api::router(cases));
     }
-    router
-        .fallback_service(files)
-        .layer(middleware::from_fn(cache_control))
-        .layer(header_layer(header::CONTENT_SECURITY_POLICY, CSP))
-        .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .layer(header_layer(
-            header::REFERRER_POLICY,
-            "strict-origin-when-cross-origin",
-        ))
-        .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
-}
-
-fn header_layer(
-    name: header::HeaderName,
-    value: &'static str,
-) -> SetResponseHeaderLayer<HeaderValue> {
-    SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
-}
-
-/// Hashed files never change; pages may change with every build; API
-/// answers (case status, receipts) must never be cached anywhere. A handler
-/// that set its own policy (the case form: `no-store`) keeps it.
-async fn cache_control(req: Request<axum::body::Body>, next: Next) -> Response {
-    let path = req.uri().path();
-    let is_api = path == "/api" || path.starts_with("/api/");
-    let immutable = path.contains("/h/");
-    let mut res = next.run(req).await;
-    if res.headers().contains_key(header::CACHE_CONTROL) && !is_api {
-        return res;
-    }
-    let value = if is_api {
-        "no-store"
-    } else if res.status() != StatusCode::OK {
-        "no-cache"
-    } else if immutable {
-        "public, max-age=31536000, immutable"
-    } else {
-        "public, max-age=300"
-    };
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
-    res
+    http::wrap(router.fallback_service(files), not_found)
 }
 
 /// Opens the database and the secret key, seeds the demo if asked, and
@@ -157,8 +124,10 @@ pub fn serve_blocking(config: Config) -> Result<()> {
         let secrets = secrets::Secrets::load_or_create(&config.secret_file)?;
         let db = db::Db::connect(&config.db_url).await?;
         let mut cases = Cases::new(db.clone(), secrets.clone(), config.calendar.clone())
-            .with_lookups_per_minute(config.lookups_per_minute);
+            .with_lookups_per_minute(config.lookups_per_minute)
+            .with_departments(config.departments.clone());
         cases.trust_proxy = config.trust_proxy;
+        tokio::spawn(db::audit::keep_tidy(db.clone(), config.audit_days));
         let today = cases.today();
         let app_state = AppState {
             cases: Some(cases),
@@ -201,15 +170,15 @@ pub fn serve_blocking(config: Config) -> Result<()> {
             listener.local_addr()?,
             db::redact(&config.db_url)
         );
-        let app = app_with(dist, app_state);
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async {
+        let mut app = app_with(dist, app_state);
+        if config.hsts {
+            app = http::with_hsts(app);
+        }
+        listen::serve(listener, app, config.limits, async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await?;
+        db.flush().await?;
         Ok(())
     })
 }

@@ -1,7 +1,10 @@
 //! The case lookup both front doors share (the JSON API and the HTML
 //! form): the per-client limit, then the shape of the number, the per-case
-//! limit, the password; every try audited (never the password). Knows no
-//! HTTP: the adapters turn a [`Lookup`] into their own answer.
+//! limit, the password; every try audited (never the password), except
+//! that refusals by a limit are counted rather than logged one by one.
+//! The per-case limit counts failed tries only, so guessing can lock a
+//! number for a minute but its owner's right password is never what does
+//! it. Knows no HTTP: the adapters turn a [`Lookup`] into their own answer.
 
 use crate::state::Cases;
 use portal_core::case::{CaseStatus, case_status};
@@ -33,11 +36,24 @@ async fn audit(cases: &Cases, client: &str, tried: &str, outcome: &str) {
     }
 }
 
+/// A refusal by a limit: counted; logged only the first time a minute for
+/// this client and outcome, so a flood adds a bounded number of rows.
+async fn audit_refusal(cases: &Cases, client: &str, tried: &str, outcome: &str) {
+    cases.db.count_refusal(outcome);
+    if cases
+        .refusals_logged
+        .check(&format!("{outcome} {client}"))
+        .is_ok()
+    {
+        audit(cases, client, tried, outcome).await;
+    }
+}
+
 /// Looks up a case for `client`; `request` is `(case number, password)`,
 /// `None` for a malformed request.
 pub async fn lookup_case(cases: &Cases, client: &str, request: Option<(&str, &str)>) -> Lookup {
     if let Err(wait) = cases.per_client.check(client) {
-        audit(cases, client, "", "rate_limited_client").await;
+        audit_refusal(cases, client, "", "rate_limited_client").await;
         return Lookup::TooMany(wait);
     }
     let Some((case_number, password)) = request else {
@@ -50,8 +66,8 @@ pub async fn lookup_case(cases: &Cases, client: &str, request: Option<(&str, &st
         return Lookup::NoMatch;
     }
     let number = case_number.trim().to_ascii_uppercase();
-    if let Err(wait) = cases.per_case.check(&number) {
-        audit(cases, client, &number, "rate_limited_case").await;
+    if let Err(wait) = cases.per_case.limited(&number) {
+        audit_refusal(cases, client, &number, "rate_limited_case").await;
         return Lookup::TooMany(wait);
     }
     // Receipts print capitals; people type whatever.
@@ -74,6 +90,7 @@ pub async fn lookup_case(cases: &Cases, client: &str, request: Option<(&str, &st
         }
     };
     let Some(case) = case.filter(|_| matched) else {
+        cases.per_case.record(&number);
         audit(cases, client, &number, "no_match").await;
         return Lookup::NoMatch;
     };

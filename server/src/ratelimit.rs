@@ -37,6 +37,50 @@ impl RateLimiter {
     }
 
     pub fn check_at(&self, key: &str, now: Instant) -> Result<(), Duration> {
+        self.with_key(key, now, |q| {
+            Self::wait(q, self.limit, self.window, now)?;
+            q.push_back(now);
+            Ok(())
+        })
+    }
+
+    /// Whether `key` is over its limit, without recording an attempt; with
+    /// [`RateLimiter::record`] this counts only the attempts that failed.
+    pub fn limited(&self, key: &str) -> Result<(), Duration> {
+        let now = Instant::now();
+        self.with_key(key, now, |q| Self::wait(q, self.limit, self.window, now))
+    }
+
+    /// Records one (failed) attempt for `key`.
+    pub fn record(&self, key: &str) {
+        let now = Instant::now();
+        let _ = self.with_key(key, now, |q| {
+            q.push_back(now);
+            Ok(())
+        });
+    }
+
+    fn wait(
+        q: &VecDeque<Instant>,
+        limit: usize,
+        window: Duration,
+        now: Instant,
+    ) -> Result<(), Duration> {
+        match q.front() {
+            Some(oldest) if q.len() >= limit => {
+                Err(window.saturating_sub(now.duration_since(*oldest)))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Runs `f` on `key`'s attempts within the window (stale keys swept).
+    fn with_key(
+        &self,
+        key: &str,
+        now: Instant,
+        f: impl FnOnce(&mut VecDeque<Instant>) -> Result<(), Duration>,
+    ) -> Result<(), Duration> {
         if self.limit == 0 {
             return Ok(());
         }
@@ -52,12 +96,7 @@ impl RateLimiter {
         {
             q.pop_front();
         }
-        if q.len() >= self.limit {
-            let oldest = *q.front().expect("limit is at least 1");
-            return Err(self.window.saturating_sub(now.duration_since(oldest)));
-        }
-        q.push_back(now);
-        Ok(())
+        f(q)
     }
 }
 
@@ -75,5 +114,17 @@ mod tests {
         assert_eq!(wait, Duration::from_secs(50));
         assert!(rl.check_at("b", t0).is_ok(), "keys are independent");
         assert!(rl.check_at("a", t0 + Duration::from_secs(61)).is_ok());
+    }
+
+    #[test]
+    fn only_recorded_failures_count_against_a_key() {
+        let rl = RateLimiter::new(2, Duration::from_secs(60));
+        for _ in 0..5 {
+            assert!(rl.limited("n").is_ok(), "checking alone never limits");
+        }
+        rl.record("n");
+        assert!(rl.limited("n").is_ok());
+        rl.record("n");
+        assert!(rl.limited("n").is_err(), "two failures reach the limit");
     }
 }

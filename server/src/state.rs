@@ -11,12 +11,13 @@ use crate::stats::{DepartmentStats, StatsCache};
 use chrono::NaiveDate;
 use portal_core::Calendar;
 use portal_views::pages::Renderer;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 pub type Today = Arc<dyn Fn() -> NaiveDate + Send + Sync>;
 
-/// Lookups a minute per client address and per case number.
+/// Lookups a minute per client address and failed ones per case number.
 pub const DEFAULT_LOOKUPS_PER_MINUTE: usize = 10;
 
 /// The case side: the database, the key of passwords and tokens, the
@@ -35,6 +36,17 @@ pub struct Cases {
     /// Off by default: without a proxy the header is the client's to forge.
     pub trust_proxy: bool,
     pub stats: Arc<StatsCache>,
+    /// Refusals by a limit that already got their audit row this minute
+    /// (per client and outcome); later ones are only counted.
+    pub refusals_logged: Arc<RateLimiter>,
+    /// `content/departments.toml`, code → name: the names the statistics
+    /// show and the codes ingest accepts. Empty: any code, shown as sent.
+    pub departments: Arc<BTreeMap<String, String>>,
+    /// Dates the approval system may send: none before `earliest_date`,
+    /// none more than `days_ahead` after the server's clock (the wall
+    /// clock, not `today`, which tests fix to measure deadlines).
+    pub earliest_date: NaiveDate,
+    pub days_ahead: u32,
 }
 
 impl Cases {
@@ -55,6 +67,25 @@ impl Cases {
             per_case: limiter(),
             trust_proxy: false,
             stats: Default::default(),
+            refusals_logged: Arc::new(RateLimiter::new(1, Duration::from_secs(60))),
+            departments: Default::default(),
+            earliest_date: crate::ingest::EARLIEST_DATE,
+            days_ahead: 1,
+        }
+    }
+
+    /// The departments of the content (code → name).
+    pub fn with_departments(mut self, departments: BTreeMap<String, String>) -> Cases {
+        self.departments = Arc::new(departments);
+        self
+    }
+
+    /// The dates ingest accepts now.
+    pub fn date_window(&self) -> crate::ingest::DateWindow {
+        let now = chrono::Local::now().date_naive();
+        crate::ingest::DateWindow {
+            earliest: self.earliest_date,
+            latest: now + chrono::Duration::days(i64::from(self.days_ahead)),
         }
     }
 
@@ -86,7 +117,8 @@ impl Cases {
     /// The published figures, computed at most every
     /// [`STATS_TTL`](crate::stats::STATS_TTL).
     pub async fn department_stats(&self) -> anyhow::Result<Arc<Vec<DepartmentStats>>> {
-        self.stats.get(&self.db, &self.calendar, self.today()).await
+        let (cal, names) = (self.calendar.clone(), self.departments.clone());
+        self.stats.get(&self.db, cal, names, self.today()).await
     }
 }
 

@@ -42,7 +42,14 @@ pub struct DepartmentStats {
 }
 
 /// The figures of `cases` as of `today`, per department in code order.
-pub fn compute(cal: &Calendar, cases: &[CaseRecord], today: NaiveDate) -> Vec<DepartmentStats> {
+/// Department names come from `names` (the content's departments.toml),
+/// never from what ingest sent, unless the content does not know the code.
+pub fn compute(
+    cal: &Calendar,
+    names: &BTreeMap<String, String>,
+    cases: &[CaseRecord],
+    today: NaiveDate,
+) -> Vec<DepartmentStats> {
     let mut by_dept: BTreeMap<String, DepartmentStats> = BTreeMap::new();
     for case in cases {
         let d = deadlines(cal, case, today);
@@ -50,7 +57,10 @@ pub fn compute(cal: &Calendar, cases: &[CaseRecord], today: NaiveDate) -> Vec<De
             .entry(case.department.clone())
             .or_insert_with(|| DepartmentStats {
                 department: case.department.clone(),
-                department_name: case.department_name.clone(),
+                department_name: names
+                    .get(&case.department)
+                    .unwrap_or(&case.department_name)
+                    .clone(),
                 ..Default::default()
             });
         s.received += 1;
@@ -93,11 +103,14 @@ pub struct StatsCache {
 
 impl StatsCache {
     /// The figures as of `today`, recomputed from `db` when older than
-    /// [`STATS_TTL`] or of another day.
+    /// [`STATS_TTL`] or of another day. The computation reads every case,
+    /// so it runs on a blocking thread, never on the async workers that
+    /// answer the other requests.
     pub async fn get(
         &self,
         db: &Db,
-        cal: &Calendar,
+        cal: Arc<Calendar>,
+        names: Arc<BTreeMap<String, String>>,
         today: NaiveDate,
     ) -> Result<Arc<Vec<DepartmentStats>>> {
         // Held while computing: concurrent requests wait for one computation.
@@ -108,13 +121,16 @@ impl StatsCache {
         {
             return Ok(s.clone());
         }
-        let records = db
-            .all_cases()
-            .await?
-            .iter()
-            .map(|(case, events)| case.record(events))
-            .collect::<Result<Vec<_>>>()?;
-        let computed = Arc::new(compute(cal, &records, today));
+        let rows = db.all_cases().await?;
+        let computed = tokio::task::spawn_blocking(move || {
+            let records = rows
+                .iter()
+                .map(|(case, events)| case.record(events))
+                .collect::<Result<Vec<_>>>()?;
+            anyhow::Ok(compute(&cal, &names, &records, today))
+        })
+        .await??;
+        let computed = Arc::new(computed);
         *last = Some((Instant::now(), today, computed.clone()));
         Ok(computed)
     }
@@ -129,8 +145,8 @@ pub fn to_csv(stats: &[DepartmentStats]) -> String {
     for s in stats {
         out.push_str(&format!(
             "{},{},{},{},{},{},{},{},{},{},{}\r\n",
-            crate::csv::field(&s.department),
-            crate::csv::field(&s.department_name),
+            portal_core::spreadsheet::csv_field(&s.department),
+            portal_core::spreadsheet::csv_field(&s.department_name),
             s.received,
             s.refused,
             s.completed,

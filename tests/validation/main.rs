@@ -2,8 +2,10 @@
 //! fixture in one place and asserts the message, the field and the line.
 //!
 //! One test binary: `cases` lists the breaks, `rules` runs them, `files`
-//! and `builds` cover what the loader and the build refuse.
+//! and `builds` cover what the loader and the build refuse, `arbitrary`
+//! feeds the loader random text.
 
+mod arbitrary;
 mod builds;
 mod cases;
 mod files;

@@ -301,13 +301,15 @@ pub fn delivery_label(method: &str) -> String {
     Delivery::deserialize(de).map_or_else(|_| method.to_owned(), |d| d.label().to_owned())
 }
 
-/// All but the last four characters hidden: `SF1234567890` → `********7890`.
-/// Four characters or fewer show as they are.
+/// The last four characters behind a fixed `****`, whatever the length:
+/// `SF1234567890` → `****7890`, so the mask does not tell the number's
+/// length either. Four characters or fewer show as they are.
 pub fn mask_tracking_number(tracking: &str) -> String {
     let chars: Vec<char> = tracking.chars().collect();
-    let keep = chars.len().min(4);
-    let hidden = chars.len() - keep;
-    "*".repeat(hidden) + &chars[hidden..].iter().collect::<String>()
+    if chars.len() <= 4 {
+        return tracking.to_owned();
+    }
+    "****".to_owned() + &chars[chars.len() - 4..].iter().collect::<String>()
 }
 
 #[cfg(test)]
@@ -536,17 +538,15 @@ mod tests {
 
     #[test]
     fn masks_all_but_the_last_four_characters() {
-        assert_eq!(mask_tracking_number("SF1234567890"), "********7890");
-        assert_eq!(mask_tracking_number("12345"), "*2345");
+        assert_eq!(mask_tracking_number("SF1234567890"), "****7890");
+        assert_eq!(mask_tracking_number("SF12345678901234"), "****1234");
+        assert_eq!(mask_tracking_number("12345"), "****2345");
         assert_eq!(mask_tracking_number("1234"), "1234");
         assert_eq!(mask_tracking_number("123"), "123");
         assert_eq!(mask_tracking_number(""), "");
         // Characters, not bytes: a multi-byte number is never cut mid-character.
-        assert_eq!(
-            mask_tracking_number("顺丰速运单号四五六七"),
-            "******四五六七"
-        );
-        assert_eq!(mask_tracking_number("邮政ＥＭＳ１"), "**ＥＭＳ１");
+        assert_eq!(mask_tracking_number("顺丰速运单号四五六七"), "****四五六七");
+        assert_eq!(mask_tracking_number("邮政ＥＭＳ１"), "****ＥＭＳ１");
     }
 
     #[test]
@@ -584,6 +584,6 @@ mod tests {
         assert_eq!(s.promised_limit_label, FIVE_WORKING.label());
         assert_eq!((s.flag, s.flag_label.as_str()), (Flag::None, ""));
         assert_eq!(s.delivery_label, "快递送达");
-        assert_eq!(s.tracking_number.as_deref(), Some("********7890"));
+        assert_eq!(s.tracking_number.as_deref(), Some("****7890"));
     }
 }

@@ -340,6 +340,7 @@ type CaseAndEvent = (
     Option<String>,
     Option<String>,
     Option<String>,
+    Option<String>,
 );
 
 /// Applies one event inside the caller's transaction: the state machine,
@@ -359,24 +360,36 @@ pub async fn apply_on(
         "SELECT c.state, c.received, \
          (SELECT COUNT(*) FROM events e WHERE e.case_id = c.id), \
          (SELECT e.at FROM events e WHERE e.case_id = c.id ORDER BY e.seq DESC LIMIT 1), \
-         x.case_id, x.kind, x.at, x.state_after \
+         x.case_id, x.kind, x.at, x.state_after, x.note \
          FROM cases c LEFT JOIN events x ON x.event_id = $2 WHERE c.id = $1",
     )
     .bind(case_id)
     .bind(&event.event_id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((state_text, received, count, last_at, prev_case, prev_kind, prev_at, prev_state)) =
-        row
+    let Some((
+        state_text,
+        received,
+        count,
+        last_at,
+        prev_case,
+        prev_kind,
+        prev_at,
+        prev_state,
+        prev_note,
+    )) = row
     else {
         return Err(ApplyError::Other(anyhow::anyhow!("case {case_id} is gone")));
     };
     if let (Some(prev_case), Some(prev_kind), Some(prev_at), Some(prev_state)) =
         (prev_case, prev_kind, prev_at, prev_state)
     {
+        // A replay is the same event again; the same id with other content
+        // would silently lose the new content, so it is a conflict.
         let same = prev_case == case_id
             && prev_kind == to_text(&event.kind)
-            && prev_at == date_text(event.at);
+            && prev_at == date_text(event.at)
+            && prev_note.as_deref() == Some(event.note.as_str());
         return if same {
             Ok(Some((from_text(&prev_state)?, true)))
         } else {

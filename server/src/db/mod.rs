@@ -45,6 +45,8 @@ pub struct Db {
     pool: AnyPool,
     /// SQLite only: the group-commit writer.
     writer: Option<Writer>,
+    /// Rate-limited lookups counted since the last flush.
+    refusals: std::sync::Arc<audit::Refusals>,
 }
 
 impl Db {
@@ -90,7 +92,11 @@ impl Db {
         } else {
             None
         };
-        Ok(Db { pool, writer })
+        Ok(Db {
+            pool,
+            writer,
+            refusals: Default::default(),
+        })
     }
 
     /// Runs `f` as one atomic write and returns its value once committed.
@@ -116,8 +122,10 @@ impl Db {
         }
     }
 
-    /// Waits until every write queued so far is committed.
+    /// Waits until every write queued so far is committed, the refusal
+    /// counts included.
     pub async fn flush(&self) -> Result<()> {
+        self.flush_refusals().await?;
         self.write(|_| Box::pin(async { (true, ()) })).await
     }
 

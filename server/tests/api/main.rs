@@ -8,12 +8,14 @@
 //! it; without it the `postgres::` tests pass after printing "skipping
 //! PostgreSQL variant", so a plain `cargo test` works on any machine.
 
+mod connections;
 mod deadlines;
 mod hostile;
 mod import;
 mod ingest;
 mod lookup;
 mod pages;
+mod probe;
 mod support;
 
 /// `sqlite::NAME` and `postgres::NAME` for each `module::NAME(Backend)`.
@@ -48,4 +50,13 @@ on_both_backends!(
     pages::search_page_is_served_with_a_case_database,
     hostile::form_survives_hostile_input,
     import::bulk_import_is_per_line_and_idempotent,
+    probe::a_flood_past_the_limit_adds_few_audit_rows,
+    probe::audit_rows_past_the_retention_are_deleted,
+    probe::dates_outside_the_window_are_refused,
+    probe::a_case_spanning_decades_delays_nobody,
+    probe::department_names_come_from_the_content,
+    probe::control_characters_and_bidi_overrides_are_refused,
+    probe::a_replay_with_other_content_is_a_conflict,
+    probe::other_sites_cannot_spend_a_numbers_limit,
+    probe::bad_paths_in_the_api_answer_json,
 );
