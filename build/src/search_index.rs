@@ -130,6 +130,50 @@ pub fn write(ctx: &Ctx, content: &Path, site: &Path) -> Result<Written> {
     writer::write(&docs, site).map_err(|e| anyhow::anyhow!("cannot write the search index: {e}"))
 }
 
+/// An item as a real implementation list gives it: a code, a name, its
+/// department and type, nothing else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedItem {
+    pub code: String,
+    pub name: String,
+    pub department: String,
+    pub item_type: String,
+}
+
+/// Writes the index of a names-only catalog into `site`.
+pub fn write_names(items: &[NamedItem], synonyms: &Synonyms, site: &Path) -> Result<Written> {
+    let synonyms = SynonymMatcher::new(synonyms);
+    let jieba = Jieba::new();
+    let docs: Vec<IndexDoc> = items
+        .par_iter()
+        .map(|i| named_doc(i, &synonyms, &jieba))
+        .collect();
+    writer::write(&docs, site).map_err(|e| anyhow::anyhow!("cannot write the search index: {e}"))
+}
+
+fn named_doc(item: &NamedItem, synonyms: &SynonymMatcher, jieba: &Jieba) -> IndexDoc {
+    IndexDoc {
+        card: Card {
+            kind: "item".into(),
+            code: item.code.clone(),
+            name: item.name.clone(),
+            url: Route::Item(item.code.clone()).path(),
+            department: item.department.clone(),
+            item_type: item.item_type.clone(),
+            ..Card::default()
+        },
+        synonyms: synonyms.words_for(&item.name),
+        pinyin: pinyin_spellings(&item.name).join(" "),
+        terms: words(jieba, &[&item.name]),
+        facets: vec![
+            ("kind".into(), "办事事项".into()),
+            ("dept".into(), item.department.clone()),
+            ("type".into(), item.item_type.clone()),
+        ],
+        ..IndexDoc::default()
+    }
+}
+
 fn words(jieba: &Jieba, texts: &[&str]) -> String {
     let mut out: Vec<String> = Vec::new();
     for t in texts {
