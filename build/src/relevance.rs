@@ -104,9 +104,13 @@ impl Report {
 
     pub fn print(&self, verbose: bool) {
         if verbose {
-            for o in self.misses(5) {
+            for o in self.misses(1) {
+                let what = match o.rank {
+                    Some(r) if r <= 5 => format!("rank {r}"),
+                    _ => "miss  ".to_string(),
+                };
                 println!(
-                    "miss  {:<24} [{}] expected {:?}, got {:?}",
+                    "{what}  {:<24} [{}] expected {:?}, got {:?}",
                     o.query.q,
                     o.query.kind,
                     o.query.expect,

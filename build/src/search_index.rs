@@ -88,7 +88,8 @@ pub fn pinyin_spellings(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for c in fold(text).chars() {
         if let Some(p) = c.to_pinyin() {
-            full.push_str(p.plain());
+            // ü as keyboards type it: 律 is lv.
+            full.push_str(&p.plain().replace('ü', "v"));
             initials.push_str(p.first_letter());
             out.push(full.clone());
             if initials.len() >= 2 {
@@ -104,6 +105,41 @@ pub fn pinyin_spellings(text: &str) -> Vec<String> {
     }
     out.dedup();
     out
+}
+
+/// Spellings of the dictionary words inside a name ("驾驶" in
+/// "机动车驾驶证申领"): each word's initials and full pinyin, so the
+/// initials of a word in the middle of a long name find it too.
+pub fn word_spellings(words: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for w in words.split_whitespace() {
+        let mut full = String::new();
+        let mut initials = String::new();
+        for c in w.chars() {
+            if let Some(p) = c.to_pinyin() {
+                full.push_str(&p.plain().replace('ü', "v"));
+                initials.push_str(p.first_letter());
+            }
+        }
+        for s in [initials, full] {
+            if s.len() >= 2 && !out.contains(&s) {
+                out.push(s);
+            }
+        }
+    }
+    out
+}
+
+/// The pinyin field of a document named `names`, whose dictionary words
+/// are `words`.
+fn spellings(names: &[&str], words: &str) -> String {
+    let mut out: Vec<String> = names.iter().flat_map(|n| pinyin_spellings(n)).collect();
+    for s in word_spellings(words) {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out.join(" ")
 }
 
 /// Writes the index of every item and guide into `site`.
@@ -152,6 +188,8 @@ pub fn write_names(items: &[NamedItem], synonyms: &Synonyms, site: &Path) -> Res
 }
 
 fn named_doc(item: &NamedItem, synonyms: &SynonymMatcher, jieba: &Jieba) -> IndexDoc {
+    let terms = words(jieba, &[&item.name]);
+    let syn = synonyms.words_for(&item.name);
     IndexDoc {
         card: Card {
             kind: "item".into(),
@@ -162,9 +200,10 @@ fn named_doc(item: &NamedItem, synonyms: &SynonymMatcher, jieba: &Jieba) -> Inde
             item_type: item.item_type.clone(),
             ..Card::default()
         },
-        synonyms: synonyms.words_for(&item.name),
-        pinyin: pinyin_spellings(&item.name).join(" "),
-        terms: words(jieba, &[&item.name]),
+        keys: syn.iter().map(|w| fold(w)).collect(),
+        synonyms: syn,
+        pinyin: spellings(&[&item.name], &terms),
+        terms,
         facets: vec![
             ("kind".into(), "办事事项".into()),
             ("dept".into(), item.department.clone()),
@@ -190,9 +229,11 @@ fn item_doc(ctx: &Ctx, item: &Item, synonyms: &SynonymMatcher, jieba: &Jieba) ->
     let row = views::item_row(ctx, item);
     let mut names: Vec<&str> = vec![&item.name];
     names.extend(item.aliases.iter().map(String::as_str));
+    let terms = words(jieba, &names);
     let materials: Vec<&str> = item.materials.iter().map(|m| m.name.as_str()).collect();
     let materials_text = materials.join("、");
     let mut syn = synonyms.words_for(&names.join("，"));
+    let keys = syn.iter().map(|w| fold(w)).collect();
     // Words whose official term appears only among the materials still
     // lead here, but weigh as materials do.
     let material_syn: Vec<String> = synonyms
@@ -248,12 +289,11 @@ fn item_doc(ctx: &Ctx, item: &Item, synonyms: &SynonymMatcher, jieba: &Jieba) ->
         },
         aliases: item.aliases.clone(),
         synonyms: syn,
-        pinyin: names
-            .iter()
-            .flat_map(|n| pinyin_spellings(n))
-            .collect::<Vec<_>>()
-            .join(" "),
-        terms: words(jieba, &names),
+        keys,
+        // Initials of words inside the name only: every alias that
+        // mentions 营业执照 would otherwise answer yyzz.
+        pinyin: spellings(&names, &words(jieba, &[&item.name])),
+        terms,
         materials: format!("{materials_text} {}", material_syn.join(" ")),
         conditions: item.conditions.join("\n"),
         body: body.join("\n"),
@@ -269,6 +309,8 @@ fn guide_doc(
     jieba: &Jieba,
 ) -> IndexDoc {
     let meta = &guide.meta;
+    let terms = words(jieba, &[&meta.title]);
+    let syn = synonyms.words_for(&meta.title);
     let mut facets = vec![("kind".to_string(), "办事指南".to_string())];
     for t in &meta.themes {
         if let Some(theme) = ctx.catalog.themes.iter().find(|x| &x.id == t) {
@@ -283,9 +325,10 @@ fn guide_doc(
             url: Route::Guide(guide.slug.clone()).path(),
             ..Card::default()
         },
-        synonyms: synonyms.words_for(&meta.title),
-        pinyin: pinyin_spellings(&meta.title).join(" "),
-        terms: words(jieba, &[&meta.title]),
+        keys: syn.iter().map(|w| fold(w)).collect(),
+        synonyms: syn,
+        pinyin: spellings(&[&meta.title], &terms),
+        terms,
         body: format!("{}\n{}", meta.summary, guide.body),
         excerpt: format!("{} {}", meta.summary, guide.body)
             .chars()
@@ -306,6 +349,28 @@ mod tests {
         for want in ["ying", "yingye", "yingyezhizhao", "yy", "yyzz"] {
             assert!(p.iter().any(|s| s == want), "{want} missing from {p:?}");
         }
+    }
+
+    #[test]
+    fn initials_of_a_word_inside_a_name() {
+        let jieba = Jieba::new();
+        let name = "机动车驾驶证申领";
+        let p = spellings(&[name], &words(&jieba, &[name]));
+        // 驾驶 in the middle: its initials, and its full spelling.
+        for want in ["js", "jiashi", "jdc", "sl"] {
+            assert!(p.split(' ').any(|s| s == want), "{want} missing from {p}");
+        }
+        // Not from the whole name's initials alone (jdcjszsl has no "js" prefix).
+        assert!(!pinyin_spellings(name).iter().any(|s| s == "js"));
+    }
+
+    #[test]
+    fn u_umlaut_is_spelt_v() {
+        assert!(
+            pinyin_spellings("法律援助")
+                .iter()
+                .any(|s| s == "falvyuanzhu")
+        );
     }
 
     #[test]

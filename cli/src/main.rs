@@ -139,7 +139,8 @@ enum Command {
         /// The queries and their expected items.
         #[arg(long, default_value = "tests/relevance.toml")]
         set: PathBuf,
-        /// Print every query that misses the top 5.
+        /// Print every query whose expected item is not first (its rank, or "miss"
+        /// beyond the top 5).
         #[arg(long)]
         verbose: bool,
         /// Score the search box's suggestions instead of the results page.

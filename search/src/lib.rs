@@ -10,6 +10,7 @@ pub mod engine;
 pub mod highlight;
 pub mod layout;
 pub mod schema;
+pub mod shape;
 pub mod term_infos;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod term_major;

@@ -105,6 +105,8 @@ pub struct ResultsView<'a> {
     total: usize,
     hits: Vec<HitView<'a>>,
     facets: &'a [FacetGroup],
+    /// Said above hits that match only part of the query.
+    note: &'a str,
 }
 
 impl<'a> ResultsView<'a> {
@@ -114,6 +116,7 @@ impl<'a> ResultsView<'a> {
             total: r.total,
             hits: r.hits.iter().map(HitView::new).collect(),
             facets: &r.facets,
+            note: &r.note,
         }
     }
 }
