@@ -13,7 +13,6 @@
 //! keeps the table a few hundred runs long at any catalog size.
 
 use portal_core::analyzer::{fold, is_han};
-use serde::{Deserialize, Serialize};
 
 /// The variants a licence or registration has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -206,7 +205,7 @@ pub const LEFT_OVER: f32 = 0.01;
 /// it names (bits 8–12). A name that holds a primary word is the primary
 /// item even if it lists variants too ("食品经营许可（新办、变更、延续）");
 /// one that lists several variants ("居民身份证换领、补领") serves each.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Shape(pub u16);
 
 impl Shape {
@@ -269,7 +268,9 @@ fn core_len(name: &str) -> usize {
 }
 
 /// Every document's shape, per segment, as runs `(first doc, shape)`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// Travels in the manifest as text ("0:70,12:71;0:64"): a few hundred runs
+/// whatever the catalog's size, and no decoder of its own in the worker.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Shapes(pub Vec<Vec<(u32, Shape)>>);
 
 impl Shapes {
@@ -282,6 +283,27 @@ impl Shapes {
             }
         }
         runs
+    }
+
+    pub fn encode(&self) -> String {
+        let segment = |runs: &Vec<(u32, Shape)>| {
+            let runs: Vec<String> = runs.iter().map(|(d, s)| format!("{d}:{}", s.0)).collect();
+            runs.join(",")
+        };
+        self.0.iter().map(segment).collect::<Vec<_>>().join(";")
+    }
+
+    /// The table `text` encodes; empty (every shape neutral) if it is not one.
+    pub fn decode(text: &str) -> Shapes {
+        let run = |r: &str| {
+            let (doc, shape) = r.split_once(':')?;
+            Some((doc.parse().ok()?, Shape(shape.parse().ok()?)))
+        };
+        let segment = |s: &str| s.split(',').filter(|r| !r.is_empty()).map(run).collect();
+        match text.split(';').map(segment).collect::<Option<Vec<_>>>() {
+            Some(segments) if !text.is_empty() => Shapes(segments),
+            _ => Shapes::default(),
+        }
     }
 
     pub fn get(&self, segment: u32, doc: u32) -> Shape {
@@ -381,5 +403,9 @@ mod tests {
             [a, a, b, b, a]
         );
         assert_eq!(shapes.get(1, 0), Shape::neutral());
+        let two = Shapes(vec![shapes.0[0].clone(), Shapes::segment([b])]);
+        assert_eq!(Shapes::decode(&two.encode()), two);
+        assert_eq!(Shapes::decode("x:1"), Shapes::default());
+        assert_eq!(Shapes::decode(""), Shapes::default());
     }
 }

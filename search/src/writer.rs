@@ -106,7 +106,7 @@ pub fn write(docs: &[IndexDoc], site: &Path) -> anyhow_like::Result<Written> {
         files: table.clone(),
         boot: Vec::new(),
         docs: docs.len() as u64,
-        shapes: shapes(&index)?,
+        shapes: shapes(&index)?.encode(),
     };
     // Record what opening the index reads: it goes in the boot file, with
     // the dictionaries that fit.

@@ -18,6 +18,7 @@ pub use wire::{
 use crate::chunks::{ChunkStore, ChunkedDirectory};
 use crate::highlight::{self, Terms};
 use crate::schema::{self, Fields};
+use crate::shape::Shapes;
 use crate::term_infos::{Statistics, TermInfos};
 use facets::{facet_groups, parse_filters};
 use portal_core::analyzer;
@@ -39,6 +40,8 @@ pub struct Engine {
     /// (read while opening, so planning needs no extra round).
     positions: Vec<Option<CompositeFile>>,
     infos: Arc<TermInfos>,
+    /// Every document's shape, from the manifest.
+    shapes: Shapes,
 }
 
 impl Engine {
@@ -53,6 +56,7 @@ impl Engine {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         let positions = positions_files(&index, &reader)?;
+        let shapes = Shapes::decode(&store.manifest().shapes);
         let engine = Engine {
             index,
             reader,
@@ -60,6 +64,7 @@ impl Engine {
             store,
             positions,
             infos: Arc::default(),
+            shapes,
         };
         engine.warm()?;
         Ok(engine)

@@ -9,8 +9,7 @@ use crate::term_infos::{KnownTermQuery, Statistics};
 use portal_core::analyzer::{self, Part};
 use tantivy::Term;
 use tantivy::query::{
-    Bm25StatisticsProvider, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query,
-    TermQuery,
+    Bm25StatisticsProvider, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Facet, IndexRecordOption};
 
@@ -88,10 +87,9 @@ impl Engine {
         ))
     }
 
-    /// A query whose score for an item is how many of the query's bigrams
-    /// and words it holds (in any field but the spellings), and how many
-    /// there are; `None` if there are none.
-    pub(super) fn coverage_query(&self, parts: &[Part]) -> Option<(BooleanQuery, usize)> {
+    /// Items that hold at least `share` of the query's bigrams and words
+    /// (in any field but the spellings); `None` if it has none.
+    pub(super) fn most_query(&self, parts: &[Part], share: f32) -> Option<BooleanQuery> {
         let f = &self.fields;
         let mut groups: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut group = |text: &str, words: bool| {
@@ -110,8 +108,7 @@ impl Engine {
                     (Occur::Should, Box::new(q) as Box<dyn Query>)
                 })
                 .collect();
-            let any: Box<dyn Query> = Box::new(BooleanQuery::new(fields));
-            groups.push((Occur::Should, Box::new(ConstScoreQuery::new(any, 1.0))));
+            groups.push((Occur::Should, Box::new(BooleanQuery::new(fields))));
         };
         for part in parts {
             match part {
@@ -120,8 +117,8 @@ impl Engine {
                 Part::Char(_) => {}
             }
         }
-        let n = groups.len();
-        (n > 0).then(|| (BooleanQuery::new(groups), n))
+        let need = ((groups.len() as f32 * share).ceil() as usize).max(1);
+        (!groups.is_empty()).then(|| BooleanQuery::with_minimum_required_clauses(groups, need))
     }
 
     fn facet_term(&self, key: &str, value: &str) -> Box<dyn Query> {

@@ -70,7 +70,7 @@ impl Engine {
                 relaxed: total > 0,
             }));
         }
-        let relaxed = total > 0 && !req.suggest && self.coverage(searcher, &parts)? < MOST;
+        let relaxed = total > 0 && !req.suggest && !self.covers_most(searcher, &parts)?;
         Ok(Some(Found {
             query,
             total,
@@ -106,15 +106,14 @@ impl Engine {
                 Part::Word(w) => syllables(w),
             })
             .sum();
-        let shapes = &self.store.manifest().shapes;
-        let mut scored: Vec<(f32, DocAddress)> = top
-            .into_iter()
-            .map(|(score, a)| {
-                let shape = shapes.get(a.segment_ord, a.doc_id);
-                (score * intent.factor(shape), a)
-            })
-            .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut scored: Vec<(f32, DocAddress)> = Vec::with_capacity(top.len());
+        for (score, a) in top {
+            let score = score * intent.factor(self.shapes.get(a.segment_ord, a.doc_id));
+            // By insertion (a few dozen hits): a sort of its own would
+            // cost the worker kilobytes. Equal scores keep their order.
+            let at = scored.partition_point(|(s, _)| *s >= score);
+            scored.insert(at, (score, a));
+        }
         scored
             .into_iter()
             .skip(req.offset)
@@ -122,14 +121,12 @@ impl Engine {
             .collect()
     }
 
-    /// The largest share of the query's bigrams and words any one item
-    /// holds (1 for a query of single characters only).
-    fn coverage(&self, searcher: &Searcher, parts: &[Part]) -> tantivy::Result<f32> {
-        let Some((query, groups)) = self.coverage_query(parts) else {
-            return Ok(1.0);
+    /// Whether some item holds most of the query's bigrams and words.
+    fn covers_most(&self, searcher: &Searcher, parts: &[Part]) -> tantivy::Result<bool> {
+        let Some(query) = self.most_query(parts, MOST) else {
+            return Ok(true);
         };
-        let best = self.run(searcher, &query, &TopDocs::with_limit(1).order_by_score())?;
-        Ok(best.first().map_or(0.0, |(s, _)| *s) / groups as f32)
+        Ok(self.run(searcher, &query, &Count)? > 0)
     }
 }
 
