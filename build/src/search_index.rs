@@ -130,8 +130,25 @@ pub fn word_spellings(words: &str) -> Vec<String> {
     out
 }
 
-/// The pinyin field of a document named `names`, whose dictionary words
-/// are `words`.
+/// What a name's words spell besides the whole name: each dictionary word,
+/// each two neighbouring words ("离婚登记" in "内地居民离婚登记": lihundengji,
+/// hhdj) and the colloquial terms that lead to the item (社保卡: shebaoka,
+/// sbk), space-separated for [`word_spellings`].
+fn spelt_words(jieba: &Jieba, name: &str, keys: &[String]) -> String {
+    let mut out = vec![words(jieba, &[name])];
+    let folded = fold(name);
+    let cut: Vec<&str> = jieba
+        .cut(&folded, false)
+        .into_iter()
+        .filter(|w| w.chars().all(portal_core::analyzer::is_han))
+        .collect();
+    out.extend(cut.windows(2).map(|w| w.concat()));
+    out.extend(keys.iter().cloned());
+    out.join(" ")
+}
+
+/// The pinyin field of a document named `names`, whose words (see
+/// [`spelt_words`]) are `words`.
 fn spellings(names: &[&str], words: &str) -> String {
     let mut out: Vec<String> = names.iter().flat_map(|n| pinyin_spellings(n)).collect();
     for s in word_spellings(words) {
@@ -190,6 +207,7 @@ pub fn write_names(items: &[NamedItem], synonyms: &Synonyms, site: &Path) -> Res
 fn named_doc(item: &NamedItem, synonyms: &SynonymMatcher, jieba: &Jieba) -> IndexDoc {
     let terms = words(jieba, &[&item.name]);
     let syn = synonyms.words_for(&item.name);
+    let pinyin = spellings(&[&item.name], &spelt_words(jieba, &item.name, &syn));
     IndexDoc {
         card: Card {
             kind: "item".into(),
@@ -202,7 +220,7 @@ fn named_doc(item: &NamedItem, synonyms: &SynonymMatcher, jieba: &Jieba) -> Inde
         },
         keys: syn.iter().map(|w| fold(w)).collect(),
         synonyms: syn,
-        pinyin: spellings(&[&item.name], &terms),
+        pinyin,
         terms,
         facets: vec![
             ("kind".into(), "办事事项".into()),
@@ -242,6 +260,9 @@ fn item_doc(ctx: &Ctx, item: &Item, synonyms: &SynonymMatcher, jieba: &Jieba) ->
         .filter(|w| !syn.contains(w))
         .collect();
     syn.sort();
+    // Words inside the name only: every alias that mentions 营业执照 would
+    // otherwise answer yyzz.
+    let pinyin = spellings(&names, &spelt_words(jieba, &item.name, &syn));
     let mut facets = vec![
         ("kind".to_string(), "办事事项".to_string()),
         ("dept".to_string(), row.department.clone()),
@@ -290,9 +311,7 @@ fn item_doc(ctx: &Ctx, item: &Item, synonyms: &SynonymMatcher, jieba: &Jieba) ->
         aliases: item.aliases.clone(),
         synonyms: syn,
         keys,
-        // Initials of words inside the name only: every alias that
-        // mentions 营业执照 would otherwise answer yyzz.
-        pinyin: spellings(&names, &words(jieba, &[&item.name])),
+        pinyin,
         terms,
         materials: format!("{materials_text} {}", material_syn.join(" ")),
         conditions: item.conditions.join("\n"),
@@ -311,6 +330,7 @@ fn guide_doc(
     let meta = &guide.meta;
     let terms = words(jieba, &[&meta.title]);
     let syn = synonyms.words_for(&meta.title);
+    let pinyin = spellings(&[&meta.title], &spelt_words(jieba, &meta.title, &syn));
     let mut facets = vec![("kind".to_string(), "办事指南".to_string())];
     for t in &meta.themes {
         if let Some(theme) = ctx.catalog.themes.iter().find(|x| &x.id == t) {
@@ -327,7 +347,7 @@ fn guide_doc(
         },
         keys: syn.iter().map(|w| fold(w)).collect(),
         synonyms: syn,
-        pinyin: spellings(&[&meta.title], &terms),
+        pinyin,
         terms,
         body: format!("{}\n{}", meta.summary, guide.body),
         excerpt: format!("{} {}", meta.summary, guide.body)
@@ -355,13 +375,25 @@ mod tests {
     fn initials_of_a_word_inside_a_name() {
         let jieba = Jieba::new();
         let name = "机动车驾驶证申领";
-        let p = spellings(&[name], &words(&jieba, &[name]));
+        let p = spellings(&[name], &spelt_words(&jieba, name, &[]));
         // 驾驶 in the middle: its initials, and its full spelling.
         for want in ["js", "jiashi", "jdc", "sl"] {
             assert!(p.split(' ').any(|s| s == want), "{want} missing from {p}");
         }
         // Not from the whole name's initials alone (jdcjszsl has no "js" prefix).
         assert!(!pinyin_spellings(name).iter().any(|s| s == "js"));
+    }
+
+    #[test]
+    fn neighbouring_words_and_colloquial_terms_are_spelt() {
+        let jieba = Jieba::new();
+        let p = spellings(
+            &["内地居民离婚登记"],
+            &spelt_words(&jieba, "内地居民离婚登记", &["离婚证".into()]),
+        );
+        for want in ["lihundengji", "lhdj", "lihunzheng", "lhz"] {
+            assert!(p.split(' ').any(|s| s == want), "{want} missing from {p}");
+        }
     }
 
     #[test]
