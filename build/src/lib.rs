@@ -14,6 +14,7 @@ pub mod frontmatter;
 pub mod load;
 pub mod locate;
 pub mod markdown;
+pub mod names_only;
 pub mod output;
 pub mod relevance;
 pub mod search_index;

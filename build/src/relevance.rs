@@ -1,10 +1,45 @@
 //! Search quality against a relevance set (`tests/relevance.toml`):
 //! success@1, success@5 and mean reciprocal rank.
 
-use anyhow::{Context, Result};
+use crate::search_index::{self, Synonyms};
+use crate::views::Ctx;
+use crate::{load, names_only};
+use anyhow::{Context, Result, bail};
 use portal_search::{Engine, Request, Response};
 use serde::Deserialize;
 use std::path::Path;
+
+/// The search index of the content in `content`, written into a temporary
+/// folder (kept as long as the engine is used). With `no_aliases`, every
+/// item's aliases are dropped after loading: the catalog as a real
+/// implementation list gives it, with names and nothing else.
+pub fn open_content(content: &Path, no_aliases: bool) -> Result<(tempfile::TempDir, Engine)> {
+    let today = chrono::Local::now().date_naive();
+    let mut loaded = load::check(content, today);
+    if loaded.problems.iter().any(|p| p.is_error()) {
+        bail!("{} has errors: run `portal check`", content.display());
+    }
+    if no_aliases {
+        for item in &mut loaded.catalog.items {
+            item.value.aliases.clear();
+        }
+    }
+    let dir = tempfile::tempdir()?;
+    let ctx = Ctx::new(&loaded.catalog, today);
+    search_index::write(&ctx, content, dir.path())?;
+    let engine = portal_search::open_site(dir.path()).map_err(anyhow::Error::msg)?;
+    Ok((dir, engine))
+}
+
+/// The search index of a names-only catalog (see [`names_only`]), with the
+/// synonyms of the content folder `content`.
+pub fn open_names(subjects: &Path, content: &Path) -> Result<(tempfile::TempDir, Engine)> {
+    let items = names_only::read(subjects)?;
+    let dir = tempfile::tempdir()?;
+    search_index::write_names(&items, &Synonyms::load(content)?, dir.path())?;
+    let engine = portal_search::open_site(dir.path()).map_err(anyhow::Error::msg)?;
+    Ok((dir, engine))
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -69,9 +104,13 @@ impl Report {
 
     pub fn print(&self, verbose: bool) {
         if verbose {
-            for o in self.misses(5) {
+            for o in self.misses(1) {
+                let what = match o.rank {
+                    Some(r) if r <= 5 => format!("rank {r}"),
+                    _ => "miss  ".to_string(),
+                };
                 println!(
-                    "miss  {:<24} [{}] expected {:?}, got {:?}",
+                    "{what}  {:<24} [{}] expected {:?}, got {:?}",
                     o.query.q,
                     o.query.kind,
                     o.query.expect,

@@ -88,7 +88,8 @@ pub fn pinyin_spellings(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for c in fold(text).chars() {
         if let Some(p) = c.to_pinyin() {
-            full.push_str(p.plain());
+            // ü as keyboards type it: 律 is lv.
+            full.push_str(&p.plain().replace('ü', "v"));
             initials.push_str(p.first_letter());
             out.push(full.clone());
             if initials.len() >= 2 {
@@ -104,6 +105,58 @@ pub fn pinyin_spellings(text: &str) -> Vec<String> {
     }
     out.dedup();
     out
+}
+
+/// Spellings of the dictionary words inside a name ("驾驶" in
+/// "机动车驾驶证申领"): each word's initials and full pinyin, so the
+/// initials of a word in the middle of a long name find it too.
+pub fn word_spellings(words: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for w in words.split_whitespace() {
+        let mut full = String::new();
+        let mut initials = String::new();
+        for c in w.chars() {
+            if let Some(p) = c.to_pinyin() {
+                full.push_str(&p.plain().replace('ü', "v"));
+                initials.push_str(p.first_letter());
+            }
+        }
+        for s in [initials, full] {
+            if s.len() >= 2 && !out.contains(&s) {
+                out.push(s);
+            }
+        }
+    }
+    out
+}
+
+/// What a name's words spell besides the whole name: each dictionary word,
+/// each two neighbouring words ("离婚登记" in "内地居民离婚登记": lihundengji,
+/// hhdj) and the colloquial terms that lead to the item (社保卡: shebaoka,
+/// sbk), space-separated for [`word_spellings`].
+fn spelt_words(jieba: &Jieba, name: &str, keys: &[String]) -> String {
+    let mut out = vec![words(jieba, &[name])];
+    let folded = fold(name);
+    let cut: Vec<&str> = jieba
+        .cut(&folded, false)
+        .into_iter()
+        .filter(|w| w.chars().all(portal_core::analyzer::is_han))
+        .collect();
+    out.extend(cut.windows(2).map(|w| w.concat()));
+    out.extend(keys.iter().cloned());
+    out.join(" ")
+}
+
+/// The pinyin field of a document named `names`, whose words (see
+/// [`spelt_words`]) are `words`.
+fn spellings(names: &[&str], words: &str) -> String {
+    let mut out: Vec<String> = names.iter().flat_map(|n| pinyin_spellings(n)).collect();
+    for s in word_spellings(words) {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out.join(" ")
 }
 
 /// Writes the index of every item and guide into `site`.
@@ -130,6 +183,54 @@ pub fn write(ctx: &Ctx, content: &Path, site: &Path) -> Result<Written> {
     writer::write(&docs, site).map_err(|e| anyhow::anyhow!("cannot write the search index: {e}"))
 }
 
+/// An item as a real implementation list gives it: a code, a name, its
+/// department and type, nothing else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedItem {
+    pub code: String,
+    pub name: String,
+    pub department: String,
+    pub item_type: String,
+}
+
+/// Writes the index of a names-only catalog into `site`.
+pub fn write_names(items: &[NamedItem], synonyms: &Synonyms, site: &Path) -> Result<Written> {
+    let synonyms = SynonymMatcher::new(synonyms);
+    let jieba = Jieba::new();
+    let docs: Vec<IndexDoc> = items
+        .par_iter()
+        .map(|i| named_doc(i, &synonyms, &jieba))
+        .collect();
+    writer::write(&docs, site).map_err(|e| anyhow::anyhow!("cannot write the search index: {e}"))
+}
+
+fn named_doc(item: &NamedItem, synonyms: &SynonymMatcher, jieba: &Jieba) -> IndexDoc {
+    let terms = words(jieba, &[&item.name]);
+    let syn = synonyms.words_for(&item.name);
+    let pinyin = spellings(&[&item.name], &spelt_words(jieba, &item.name, &syn));
+    IndexDoc {
+        card: Card {
+            kind: "item".into(),
+            code: item.code.clone(),
+            name: item.name.clone(),
+            url: Route::Item(item.code.clone()).path(),
+            department: item.department.clone(),
+            item_type: item.item_type.clone(),
+            ..Card::default()
+        },
+        keys: syn.iter().map(|w| fold(w)).collect(),
+        synonyms: syn,
+        pinyin,
+        terms,
+        facets: vec![
+            ("kind".into(), "办事事项".into()),
+            ("dept".into(), item.department.clone()),
+            ("type".into(), item.item_type.clone()),
+        ],
+        ..IndexDoc::default()
+    }
+}
+
 fn words(jieba: &Jieba, texts: &[&str]) -> String {
     let mut out: Vec<String> = Vec::new();
     for t in texts {
@@ -146,9 +247,11 @@ fn item_doc(ctx: &Ctx, item: &Item, synonyms: &SynonymMatcher, jieba: &Jieba) ->
     let row = views::item_row(ctx, item);
     let mut names: Vec<&str> = vec![&item.name];
     names.extend(item.aliases.iter().map(String::as_str));
+    let terms = words(jieba, &names);
     let materials: Vec<&str> = item.materials.iter().map(|m| m.name.as_str()).collect();
     let materials_text = materials.join("、");
     let mut syn = synonyms.words_for(&names.join("，"));
+    let keys = syn.iter().map(|w| fold(w)).collect();
     // Words whose official term appears only among the materials still
     // lead here, but weigh as materials do.
     let material_syn: Vec<String> = synonyms
@@ -157,6 +260,9 @@ fn item_doc(ctx: &Ctx, item: &Item, synonyms: &SynonymMatcher, jieba: &Jieba) ->
         .filter(|w| !syn.contains(w))
         .collect();
     syn.sort();
+    // Words inside the name only: every alias that mentions 营业执照 would
+    // otherwise answer yyzz.
+    let pinyin = spellings(&names, &spelt_words(jieba, &item.name, &syn));
     let mut facets = vec![
         ("kind".to_string(), "办事事项".to_string()),
         ("dept".to_string(), row.department.clone()),
@@ -204,12 +310,9 @@ fn item_doc(ctx: &Ctx, item: &Item, synonyms: &SynonymMatcher, jieba: &Jieba) ->
         },
         aliases: item.aliases.clone(),
         synonyms: syn,
-        pinyin: names
-            .iter()
-            .flat_map(|n| pinyin_spellings(n))
-            .collect::<Vec<_>>()
-            .join(" "),
-        terms: words(jieba, &names),
+        keys,
+        pinyin,
+        terms,
         materials: format!("{materials_text} {}", material_syn.join(" ")),
         conditions: item.conditions.join("\n"),
         body: body.join("\n"),
@@ -225,6 +328,9 @@ fn guide_doc(
     jieba: &Jieba,
 ) -> IndexDoc {
     let meta = &guide.meta;
+    let terms = words(jieba, &[&meta.title]);
+    let syn = synonyms.words_for(&meta.title);
+    let pinyin = spellings(&[&meta.title], &spelt_words(jieba, &meta.title, &syn));
     let mut facets = vec![("kind".to_string(), "办事指南".to_string())];
     for t in &meta.themes {
         if let Some(theme) = ctx.catalog.themes.iter().find(|x| &x.id == t) {
@@ -239,9 +345,10 @@ fn guide_doc(
             url: Route::Guide(guide.slug.clone()).path(),
             ..Card::default()
         },
-        synonyms: synonyms.words_for(&meta.title),
-        pinyin: pinyin_spellings(&meta.title).join(" "),
-        terms: words(jieba, &[&meta.title]),
+        keys: syn.iter().map(|w| fold(w)).collect(),
+        synonyms: syn,
+        pinyin,
+        terms,
         body: format!("{}\n{}", meta.summary, guide.body),
         excerpt: format!("{} {}", meta.summary, guide.body)
             .chars()
@@ -262,6 +369,40 @@ mod tests {
         for want in ["ying", "yingye", "yingyezhizhao", "yy", "yyzz"] {
             assert!(p.iter().any(|s| s == want), "{want} missing from {p:?}");
         }
+    }
+
+    #[test]
+    fn initials_of_a_word_inside_a_name() {
+        let jieba = Jieba::new();
+        let name = "机动车驾驶证申领";
+        let p = spellings(&[name], &spelt_words(&jieba, name, &[]));
+        // 驾驶 in the middle: its initials, and its full spelling.
+        for want in ["js", "jiashi", "jdc", "sl"] {
+            assert!(p.split(' ').any(|s| s == want), "{want} missing from {p}");
+        }
+        // Not from the whole name's initials alone (jdcjszsl has no "js" prefix).
+        assert!(!pinyin_spellings(name).iter().any(|s| s == "js"));
+    }
+
+    #[test]
+    fn neighbouring_words_and_colloquial_terms_are_spelt() {
+        let jieba = Jieba::new();
+        let p = spellings(
+            &["内地居民离婚登记"],
+            &spelt_words(&jieba, "内地居民离婚登记", &["离婚证".into()]),
+        );
+        for want in ["lihundengji", "lhdj", "lihunzheng", "lhz"] {
+            assert!(p.split(' ').any(|s| s == want), "{want} missing from {p}");
+        }
+    }
+
+    #[test]
+    fn u_umlaut_is_spelt_v() {
+        assert!(
+            pinyin_spellings("法律援助")
+                .iter()
+                .any(|s| s == "falvyuanzhu")
+        );
     }
 
     #[test]

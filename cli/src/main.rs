@@ -153,12 +153,26 @@ enum Command {
         /// The queries and their expected items.
         #[arg(long, default_value = "tests/relevance.toml")]
         set: PathBuf,
-        /// Print every query that misses the top 5.
+        /// Print every query whose expected item is not first (its rank, or "miss"
+        /// beyond the top 5).
         #[arg(long)]
         verbose: bool,
         /// Score the search box's suggestions instead of the results page.
         #[arg(long)]
         suggest: bool,
+        /// Index this content folder (in a temporary folder) instead of
+        /// reading a built site.
+        #[arg(long, value_name = "DIR")]
+        content: Option<PathBuf>,
+        /// Drop every item's aliases after loading the content, as real
+        /// implementation lists have none (implies --content, default `content`).
+        #[arg(long)]
+        no_aliases: bool,
+        /// Index a names-only catalog (subjects expanded into items with their
+        /// variants and enquiry items, e.g. tests/fixtures/names-only/subjects.toml),
+        /// with the synonyms of --content (default `content`).
+        #[arg(long, value_name = "FILE", conflicts_with = "no_aliases")]
+        names: Option<PathBuf>,
     },
     /// Write a deterministic synthetic catalog of N items for scale tests and benchmarks.
     Demo {
@@ -366,8 +380,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
             set,
             verbose,
             suggest,
+            content,
+            no_aliases,
+            names,
         } => {
-            let engine = portal_search::open_site(&dist).map_err(anyhow::Error::msg)?;
+            let default_content = || content.clone().unwrap_or_else(|| "content".into());
+            let (_dir, engine) = if let Some(names) = &names {
+                let (dir, engine) = relevance::open_names(names, &default_content())?;
+                (Some(dir), engine)
+            } else if content.is_some() || no_aliases {
+                let (dir, engine) = relevance::open_content(&default_content(), no_aliases)?;
+                (Some(dir), engine)
+            } else {
+                let engine = portal_search::open_site(&dist).map_err(anyhow::Error::msg)?;
+                (None, engine)
+            };
             let report = relevance::evaluate(&engine, &set, suggest)?;
             report.print(verbose);
             Ok(ExitCode::SUCCESS)

@@ -56,6 +56,9 @@ pub struct Manifest {
     pub boot: Vec<(usize, usize)>,
     /// Documents in the index.
     pub docs: u64,
+    /// Every document's shape, encoded (see [`crate::shape::Shapes`]).
+    #[serde(default)]
+    pub shapes: String,
 }
 
 impl Manifest {
@@ -516,6 +519,7 @@ mod tests {
             files: FileTable::new(),
             boot: Vec::new(),
             docs: 0,
+            shapes: String::new(),
         };
         assert_eq!(manifest.chunk_name(0), "0d24b584f8176990-0.bin");
         assert_eq!(manifest.chunk_name(12), "0d24b584f8176990-12.bin");

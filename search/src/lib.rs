@@ -10,6 +10,7 @@ pub mod engine;
 pub mod highlight;
 pub mod layout;
 pub mod schema;
+pub mod shape;
 pub mod term_infos;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod term_major;
@@ -18,7 +19,7 @@ pub mod tokenizer;
 pub mod writer;
 
 pub use chunks::{ChunkSource, ChunkStore, FolderSource, Manifest};
-pub use engine::{Card, Engine, FacetGroup, FacetValue, Hit, Piece, Request, Response};
+pub use engine::{Card, Engine, FacetGroup, FacetValue, Hit, Piece, RELAXED, Request, Response};
 
 /// Where the build puts the index, relative to the site root.
 /// (`search/` itself is the results page.)

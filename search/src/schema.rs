@@ -29,6 +29,9 @@ pub struct Fields {
     pub aliases: Field,
     /// Colloquial terms from `content/synonyms.toml` that lead to this item.
     pub synonyms: Field,
+    /// The same colloquial terms whole, one term each: a query that is
+    /// exactly one of them scores as if it were the name.
+    pub keys: Field,
     /// Full pinyin and initials of name and aliases, with their prefixes.
     pub pinyin: Field,
     /// Dictionary words of name and aliases (segmented at build time).
@@ -59,8 +62,8 @@ pub fn weighted(f: &Fields) -> [(Field, f32); 8] {
 }
 
 /// The fields a first keystroke needs; opened eagerly when the index is.
-pub fn first_tier(f: &Fields) -> [Field; 5] {
-    [f.name, f.aliases, f.synonyms, f.terms, f.pinyin]
+pub fn first_tier(f: &Fields) -> [Field; 6] {
+    [f.name, f.aliases, f.synonyms, f.keys, f.terms, f.pinyin]
 }
 
 /// The long texts: most of the index's bytes.
@@ -101,6 +104,7 @@ pub fn schema() -> Schema {
     b.add_text_field("name", zh(true, true, false));
     b.add_text_field("aliases", zh(false, true, false));
     b.add_text_field("synonyms", zh(false, false, false));
+    b.add_text_field("keys", words.clone());
     b.add_text_field("pinyin", words.clone());
     b.add_text_field("terms", words);
     // Phrases are scored in names and aliases only: positions of the long
@@ -121,6 +125,7 @@ pub fn fields(schema: &Schema) -> Fields {
         name: f("name"),
         aliases: f("aliases"),
         synonyms: f("synonyms"),
+        keys: f("keys"),
         pinyin: f("pinyin"),
         terms: f("terms"),
         department: f("department"),

@@ -83,6 +83,11 @@ pub struct KnownTermQuery {
     pub term: Term,
     pub boost: Score,
     pub infos: Arc<TermInfos>,
+    /// Scores as if every document's field were one term long on average
+    /// too. Fields without norms count each document as one term long; a
+    /// field most documents leave empty (colloquial keys) then has an
+    /// average length far below one, which would crush every match in it.
+    pub flat: bool,
 }
 
 impl std::fmt::Debug for KnownTermQuery {
@@ -94,6 +99,17 @@ impl std::fmt::Debug for KnownTermQuery {
 impl Query for KnownTermQuery {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         let (bm25, record) = match scoring {
+            EnableScoring::Enabled {
+                statistics_provider,
+                ..
+            } if self.flat => (
+                Bm25Weight::for_one_term(
+                    statistics_provider.doc_freq(&self.term)?,
+                    statistics_provider.total_num_docs()?,
+                    1.0,
+                ),
+                IndexRecordOption::WithFreqs,
+            ),
             EnableScoring::Enabled {
                 statistics_provider,
                 ..
@@ -248,6 +264,7 @@ mod tests {
                         term: t.clone(),
                         boost: 2.5,
                         infos,
+                        flat: false,
                     };
                     (Occur::Should, Box::new(q) as Box<dyn Query>)
                 })

@@ -3,6 +3,7 @@
 use crate::chunks::{self, ChunkSource, ChunkStore, Manifest};
 use crate::engine::{Card, Engine};
 use crate::schema;
+use crate::shape::{Shape, Shapes};
 use crate::term_major;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -10,7 +11,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use tantivy::directory::Directory;
 use tantivy::index::SegmentComponent;
-use tantivy::schema::{Facet, Field};
+use tantivy::schema::{Facet, Field, Value};
 use tantivy::store::Compressor;
 use tantivy::{Index, IndexSettings, TantivyDocument};
 
@@ -21,6 +22,9 @@ pub struct IndexDoc {
     pub card: Card,
     pub aliases: Vec<String>,
     pub synonyms: Vec<String>,
+    /// The colloquial terms of `synonyms` that stand for the whole name's
+    /// subject, each kept whole (folded).
+    pub keys: Vec<String>,
     /// Space-separated pinyin spellings and their prefixes.
     pub pinyin: String,
     /// Space-separated dictionary words.
@@ -72,11 +76,12 @@ const BOOT_DICTIONARIES: usize = 256 * 1024;
 /// The dictionaries a first keystroke looks up, most wanted first; pinyin
 /// last, as it is big (every prefix of every spelling) and fits only for
 /// small catalogs.
-fn boot_dictionaries(f: &schema::Fields) -> [Field; 8] {
+fn boot_dictionaries(f: &schema::Fields) -> [Field; 9] {
     [
         f.name,
         f.aliases,
         f.synonyms,
+        f.keys,
         f.terms,
         f.department,
         f.requirements,
@@ -101,6 +106,7 @@ pub fn write(docs: &[IndexDoc], site: &Path) -> anyhow_like::Result<Written> {
         files: table.clone(),
         boot: Vec::new(),
         docs: docs.len() as u64,
+        shapes: shapes(&index)?.encode(),
     };
     // Record what opening the index reads: it goes in the boot file, with
     // the dictionaries that fit.
@@ -169,7 +175,12 @@ pub(crate) fn build_files(
     schema::register_tokenizers(&index);
     let f = schema::fields(&index.schema());
     let mut writer = index.writer_with_num_threads(1, 512 * 1024 * 1024)?;
-    for d in docs {
+    // Documents of one shape (role and name length) side by side: the
+    // table of shapes is then a few hundred runs whatever the catalog's
+    // size, and of two equal scores the shorter name comes first.
+    let mut order: Vec<&IndexDoc> = docs.iter().collect();
+    order.sort_by_key(|d| Shape::of(&d.card.name).order());
+    for d in order {
         let mut doc = TantivyDocument::default();
         doc.add_text(f.code, &d.card.code);
         doc.add_text(f.card, serde_json::to_string(&d.card)?);
@@ -180,6 +191,7 @@ pub(crate) fn build_files(
         for s in &d.synonyms {
             doc.add_text(f.synonyms, s);
         }
+        doc.add_text(f.keys, d.keys.join(" "));
         doc.add_text(f.pinyin, &d.pinyin);
         doc.add_text(f.terms, &d.terms);
         doc.add_text(f.department, &d.card.department);
@@ -217,6 +229,29 @@ pub(crate) fn build_files(
         }
     }
     Ok((index, files))
+}
+
+/// Each document's shape, read back from the names the index stores (so
+/// the table is right whatever order the segments ended in).
+fn shapes(index: &Index) -> anyhow_like::Result<Shapes> {
+    let searcher = index.reader()?.searcher();
+    let f = schema::fields(&index.schema());
+    let mut out = Vec::new();
+    for segment in searcher.segment_readers() {
+        let store = segment.get_store_reader(64)?;
+        let mut names = Vec::with_capacity(segment.max_doc() as usize);
+        for doc in 0..segment.max_doc() {
+            let doc: TantivyDocument = store.get(doc)?;
+            let name = doc
+                .get_first(f.name)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string();
+            names.push(Shape::of(&name));
+        }
+        out.push(Shapes::segment(names));
+    }
+    Ok(Shapes(out))
 }
 
 /// Writes the chunk files with their brotli copies, on every core: the

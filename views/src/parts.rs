@@ -105,6 +105,8 @@ pub struct ResultsView<'a> {
     total: usize,
     hits: Vec<HitView<'a>>,
     facets: &'a [FacetGroup],
+    /// Said above hits that match only part of the query.
+    note: &'a str,
 }
 
 impl<'a> ResultsView<'a> {
@@ -114,6 +116,7 @@ impl<'a> ResultsView<'a> {
             total: r.total,
             hits: r.hits.iter().map(HitView::new).collect(),
             facets: &r.facets,
+            note: &r.note,
         }
     }
 }
@@ -218,5 +221,26 @@ mod tests {
                 .unwrap()
                 .contains("在页面顶部的搜索框")
         );
+    }
+
+    #[test]
+    fn close_results_say_so() {
+        let mut resp = Response {
+            q: "执业照".into(),
+            total: 1,
+            hits: vec![Hit {
+                card: card(Some(1), false),
+                score: 1.0,
+                name: Vec::new(),
+                excerpt: Vec::new(),
+            }],
+            ..Response::default()
+        };
+        let plain = search_results("/", Some(&resp)).unwrap();
+        assert!(!plain.contains(portal_search::RELAXED), "{plain}");
+        resp.note = portal_search::RELAXED.into();
+        let html = search_results("/", Some(&resp)).unwrap();
+        assert!(html.contains(portal_search::RELAXED), "{html}");
+        assert!(html.contains("咨询电话"), "{html}");
     }
 }

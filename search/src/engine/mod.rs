@@ -7,19 +7,22 @@
 mod facets;
 mod plan;
 mod query;
+mod rank;
 mod wire;
 
 pub use facets::GROUPS;
-pub use wire::{Card, FacetGroup, FacetValue, Hit, MAX_LIMIT, PAGE, Piece, Request, Response};
+pub use wire::{
+    Card, FacetGroup, FacetValue, Hit, MAX_LIMIT, PAGE, Piece, RELAXED, Request, Response,
+};
 
 use crate::chunks::{ChunkStore, ChunkedDirectory};
 use crate::highlight::{self, Terms};
 use crate::schema::{self, Fields};
+use crate::shape::Shapes;
 use crate::term_infos::{Statistics, TermInfos};
-use facets::{facet_collector, facet_groups, parse_filters};
+use facets::{facet_groups, parse_filters};
 use portal_core::analyzer;
 use std::sync::Arc;
-use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::CompositeFile;
 use tantivy::query::Query;
 use tantivy::schema::Value;
@@ -37,6 +40,8 @@ pub struct Engine {
     /// (read while opening, so planning needs no extra round).
     positions: Vec<Option<CompositeFile>>,
     infos: Arc<TermInfos>,
+    /// Every document's shape, from the manifest.
+    shapes: Shapes,
 }
 
 impl Engine {
@@ -51,6 +56,7 @@ impl Engine {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         let positions = positions_files(&index, &reader)?;
+        let shapes = Shapes::decode(&store.manifest().shapes);
         let engine = Engine {
             index,
             reader,
@@ -58,6 +64,7 @@ impl Engine {
             store,
             positions,
             infos: Arc::default(),
+            shapes,
         };
         engine.warm()?;
         Ok(engine)
@@ -77,6 +84,7 @@ impl Engine {
                     segment.get_fieldnorms_reader(field).ok();
                 }
             }
+            segment.inverted_index(self.fields.keys)?;
             segment.inverted_index(self.fields.facets)?;
         }
         Ok(())
@@ -97,23 +105,19 @@ impl Engine {
             offset: req.offset,
             ..Response::default()
         };
-        let Some(query) = self.query(req)? else {
+        let searcher = self.reader.searcher();
+        let Some(found) = self.find(&searcher, req, req.facets)? else {
             return Ok(resp);
         };
-        let searcher = self.reader.searcher();
-        // Facets are counted in the same pass over the matches.
-        let facets = req.facets.then(facet_collector);
-        let (total, top, counts) = self.run(&searcher, &query, &(Count, self.top(req), facets))?;
-        if total == 0 && req.suggest {
-            // Only common words, and not in any name: look everywhere.
-            return self.search(&req.everything());
+        resp.total = found.total;
+        if found.relaxed {
+            resp.note = RELAXED.to_string();
         }
-        resp.total = total;
         let terms = Terms::new(&analyzer::query_parts(&req.q));
-        for (score, addr) in top {
+        for (score, addr) in found.top {
             resp.hits.push(self.hit(&searcher, addr, score, &terms)?);
         }
-        if let Some(counts) = counts {
+        if let Some(counts) = found.counts {
             resp.facets = facet_groups(&counts, &parse_filters(&req.filters));
         }
         Ok(resp)
@@ -143,15 +147,6 @@ impl Engine {
             infos: &self.infos,
         };
         searcher.search_with_statistics_provider(query, collector, &statistics)
-    }
-
-    fn top(
-        &self,
-        req: &Request,
-    ) -> impl tantivy::collector::Collector<Fruit = Vec<(f32, DocAddress)>> {
-        TopDocs::with_limit(req.limit.clamp(1, MAX_LIMIT))
-            .and_offset(req.offset)
-            .order_by_score()
     }
 
     fn hit(

@@ -41,23 +41,37 @@ impl Engine {
         } else {
             query
         };
-        let terms = terms_of(&query);
-        let found = self.plan_dictionaries(&searcher, &terms)?;
-        self.plan_postings(&searcher, &terms, &found)?;
-        // The matching documents.
-        let mut stage = Stage::default();
-        let (total, top) = self.run(&searcher, &query, &(Count, self.top(req)))?;
+        self.plan_terms(&searcher, &query)?;
+        let total = self.run(&searcher, &query, &Count)?;
         if total == 0 && req.suggest {
             return self.plan_stages(&req.everything());
         }
-        for (_, addr) in top {
-            stage.note(searcher.doc::<TantivyDocument>(addr));
+        if total == 0
+            && let Some(loose) = self.loose_query(req)?
+        {
+            // Relaxed to characters in names: their terms too.
+            self.plan_terms(&searcher, &loose)?;
+        }
+        // The matching documents.
+        let mut stage = Stage::default();
+        let Some(found) = self.find(&searcher, req, false)? else {
+            return Ok(());
+        };
+        for (_, addr) in &found.top {
+            stage.note(searcher.doc::<TantivyDocument>(*addr));
         }
         stage.end()?;
         if req.facets {
-            searcher.search(&query, &facet_collector())?;
+            searcher.search(&found.query, &facet_collector())?;
         }
         Ok(())
+    }
+
+    /// The dictionaries, then the postings, of every term of `query`.
+    fn plan_terms(&self, searcher: &tantivy::Searcher, query: &dyn Query) -> tantivy::Result<()> {
+        let terms = terms_of(query);
+        let found = self.plan_dictionaries(searcher, &terms)?;
+        self.plan_postings(searcher, &terms, &found)
     }
 
     /// Looks every term up in its field's dictionary, in every segment.

@@ -22,6 +22,11 @@ const PREFIX_TERMS: usize = 48;
 pub(super) const COMMON_IN_LONG_TEXTS: u64 = 20;
 /// Weight of a lone character's prefix terms when the query has words too.
 const CHAR_BESIDE_WORDS: f32 = 0.1;
+/// Weight, per bigram, of a colloquial term the query is: a bigram in the
+/// name and the name's phrase boost (see `text_query`).
+const KEY_WEIGHT: f32 = 20.0;
+/// Longest colloquial term looked for inside a longer query.
+const KEY_CHARS: usize = 6;
 
 impl Engine {
     /// The query for `req`: its words in every field, and its filters; `None`
@@ -32,6 +37,11 @@ impl Engine {
             return Ok(None);
         }
         let text = self.text_query(&parts, req.suggest)?;
+        Ok(Some(self.filtered(text, req)))
+    }
+
+    /// `text` within the request's filters.
+    fn filtered(&self, text: Box<dyn Query>, req: &Request) -> BooleanQuery {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text)];
         for (key, values) in &parse_filters(&req.filters) {
             let alternatives = values
@@ -40,7 +50,75 @@ impl Engine {
                 .collect();
             clauses.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
         }
-        Ok(Some(BooleanQuery::new(clauses)))
+        BooleanQuery::new(clauses)
+    }
+
+    /// The last step of relaxing: every Han character of the query on its
+    /// own, as a prefix of the terms of names; `None` without any.
+    pub(super) fn loose_query(&self, req: &Request) -> tantivy::Result<Option<BooleanQuery>> {
+        let mut chars: Vec<char> = Vec::new();
+        for c in analyzer::fold(&req.q)
+            .chars()
+            .take(analyzer::MAX_QUERY_CHARS)
+        {
+            if analyzer::is_han(c) && !chars.contains(&c) {
+                chars.push(c);
+            }
+        }
+        if chars.is_empty() {
+            return Ok(None);
+        }
+        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for c in chars {
+            for t in self.prefix_terms(self.fields.name, &c.to_string())? {
+                let term = Term::from_field_text(self.fields.name, &t);
+                let infos = self.infos.clone();
+                let query = KnownTermQuery {
+                    term,
+                    boost: 1.0,
+                    infos,
+                    flat: false,
+                };
+                should.push((Occur::Should, Box::new(query)));
+            }
+        }
+        Ok(Some(
+            self.filtered(Box::new(BooleanQuery::new(should)), req),
+        ))
+    }
+
+    /// Items that hold at least `share` of the query's bigrams and words
+    /// (in any field but the spellings); `None` if it has none.
+    pub(super) fn most_query(&self, parts: &[Part], share: f32) -> Option<BooleanQuery> {
+        let f = &self.fields;
+        let mut groups: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut group = |text: &str, words: bool| {
+            let fields = schema::weighted(f)
+                .into_iter()
+                .filter(|(field, _)| words || (*field != f.pinyin && *field != f.terms))
+                .map(|(field, _)| {
+                    let term = Term::from_field_text(field, text);
+                    let infos = self.infos.clone();
+                    let q = KnownTermQuery {
+                        term,
+                        boost: 1.0,
+                        infos,
+                        flat: false,
+                    };
+                    (Occur::Should, Box::new(q) as Box<dyn Query>)
+                })
+                .collect();
+            groups.push((Occur::Should, Box::new(BooleanQuery::new(fields))));
+        };
+        for part in parts {
+            match part {
+                Part::Phrase(grams) => grams.iter().for_each(|g| group(g, false)),
+                Part::Word(w) => group(w, true),
+                Part::Char(_) => {}
+            }
+        }
+        let need = ((groups.len() as f32 * share).ceil() as usize).max(1);
+        (!groups.is_empty()).then(|| BooleanQuery::with_minimum_required_clauses(groups, need))
     }
 
     fn facet_term(&self, key: &str, value: &str) -> Box<dyn Query> {
@@ -71,10 +149,17 @@ impl Engine {
         // one lookup misses, so all the misses are noted at once.
         let mut prefix_failed = Ok(());
         let infos = &self.infos;
+        let keys = f.keys;
         let mut add_term = |field, text: &str, boost: f32| {
             let term = Term::from_field_text(field, text);
             let infos = infos.clone();
-            let query = KnownTermQuery { term, boost, infos };
+            let flat = field == keys;
+            let query = KnownTermQuery {
+                term,
+                boost,
+                infos,
+                flat,
+            };
             should.push((Occur::Should, Box::new(query) as Box<dyn Query>));
         };
         let mut phrases: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -115,6 +200,14 @@ impl Engine {
                     // 南京市|长江大桥.
                     let word = join_run(grams);
                     add_term(f.terms, &word, 4.0 * grams.len() as f32);
+                    // A colloquial term that is the whole run scores as the
+                    // literal name would (its bigrams and its phrase); one
+                    // inside the run as much as its own length.
+                    add_term(f.keys, &word, KEY_WEIGHT * grams.len() as f32);
+                    for key in inner_runs(&word) {
+                        let grams = key.chars().count() - 1;
+                        add_term(f.keys, &key, KEY_WEIGHT / 2.0 * grams as f32);
+                    }
                 }
                 Part::Char(c) => {
                     for (field, weight) in schema::weighted(f) {
@@ -186,6 +279,20 @@ impl Engine {
     }
 }
 
+/// The runs of 2 to [`KEY_CHARS`] characters inside `run`, not `run` itself.
+fn inner_runs(run: &str) -> Vec<String> {
+    let chars: Vec<char> = run.chars().collect();
+    let mut out = Vec::new();
+    for len in 2..=KEY_CHARS.min(chars.len()) {
+        for w in chars.windows(len) {
+            if w.len() < chars.len() {
+                out.push(w.iter().collect());
+            }
+        }
+    }
+    out
+}
+
 /// The run a phrase's bigrams came from: 身份 份证 → 身份证.
 fn join_run(grams: &[String]) -> String {
     let mut s = grams[0].clone();
@@ -198,6 +305,13 @@ fn join_run(grams: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inner_runs_are_every_shorter_window() {
+        assert_eq!(inner_runs("驾照丢了").len(), 3 + 2);
+        assert!(inner_runs("驾照丢了").contains(&"驾照".to_string()));
+        assert!(!inner_runs("驾照").contains(&"驾照".to_string()));
+    }
 
     #[test]
     fn runs_rejoin_from_their_bigrams() {

@@ -125,4 +125,11 @@ pub struct Response {
     pub offset: usize,
     pub hits: Vec<Hit>,
     pub facets: Vec<FacetGroup>,
+    /// Set when no item holds most of what was asked and the hits are only
+    /// close ([`RELAXED`]): the page says so and offers the phone number.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
 }
+
+/// What a results page says above hits that match only part of the query.
+pub const RELAXED: &str = "没有完全匹配的事项，以下是相近的结果";
