@@ -40,8 +40,11 @@ impl Default for Limits {
         Limits {
             header_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(20),
-            max_connections: 1024,
-            max_per_client: 64,
+            // Well under the usual file-descriptor limits; one address
+            // (a school or an office behind one NAT, a load test) may
+            // still hold a good share.
+            max_connections: 4096,
+            max_per_client: 256,
         }
     }
 }
