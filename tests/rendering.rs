@@ -246,6 +246,7 @@ fn sample_case() -> portal_core::case::CaseStatus {
 
 #[test]
 fn server_renders_case_and_stats_pages_with_the_site_template() {
+    use portal_views::pages::{StatsPage, StatsRow, percent, rate_bars};
     use portal_views::{CaseLookup, LookupError, parts};
     let settings = portal_build::load::settings(&fixture("valid"));
     let site = settings.site.expect("the fixture has site settings");
@@ -299,10 +300,18 @@ fn server_renders_case_and_stats_pages_with_the_site_template() {
             "办件统计",
             "",
             today(),
-            serde_json::json!({"stats": {"as_of": "2025-03-20", "received": 3, "completed": 1, "overdue_now": 0,
-                "departments": [{"department": "a", "department_name": "区公安分局", "received": 3, "refused": 0,
-                "completed": 1, "completion_rate": "33.3%", "on_time": 1, "on_time_rate": "100.0%", "early": 0,
-                "early_rate": "0.0%", "overdue_now": 0}]}}),
+            serde_json::json!({ "stats": StatsPage::new("2025-03-20", vec![StatsRow {
+                department: "a".into(),
+                department_name: "区公安分局".into(),
+                received: 3,
+                completed: 1,
+                completion_rate: percent(Some(1.0 / 3.0)),
+                on_time: 1,
+                on_time_rate: percent(Some(1.0)),
+                early_rate: percent(Some(0.0)),
+                bars: rate_bars(Some(1.0 / 3.0), Some(1.0), Some(0.0)),
+                ..Default::default()
+            }]) }),
         )
         .unwrap();
     assert!(
@@ -314,6 +323,14 @@ fn server_renders_case_and_stats_pages_with_the_site_template() {
         "{html}"
     );
     assert!(html.contains(r#"href="/api/v1/stats.csv""#));
+    // The chart: one bar per rate, as long as the rate, named for readers.
+    assert!(html.contains(r#"role="img" aria-labelledby="rates-chart-title rates-chart-note""#));
+    assert!(
+        html.contains(r#"<rect class="bar-completion" x="0" y="0" width="120.0" height="15"><title>区公安分局 办结率 33.3%</title></rect>"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"<rect class="bar-on_time" x="0" y="19" width="360.0""#));
+    assert!(html.contains(r#"<rect class="bar-early" x="0" y="38" width="0.0""#));
     assert!(!html.contains(r#"<a href="/cases/" aria-current="page">"#));
 }
 

@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, get_service};
 use axum::{Extension, Router};
 use portal_core::Route;
-use portal_views::pages::{StatsPage, StatsRow, percent};
+use portal_views::pages::{StatsPage, StatsRow, percent, rate_bars};
 use portal_views::{CaseLookup, LookupError};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
@@ -272,6 +272,7 @@ fn stats_row(d: &DepartmentStats) -> StatsRow {
         early: d.early,
         early_rate: percent(d.early_rate),
         overdue_now: d.overdue_now,
+        bars: rate_bars(d.completion_rate, d.on_time_rate, d.early_rate),
     }
 }
 

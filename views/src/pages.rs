@@ -231,6 +231,46 @@ pub struct StatsRow {
     pub early: u64,
     pub early_rate: String,
     pub overdue_now: u64,
+    /// The three rates as bars of the page's chart (see [`rate_bars`]).
+    pub bars: Vec<Bar>,
+}
+
+/// One bar of the statistics chart: an SVG `<rect>` in a 360-unit track.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Bar {
+    /// `completion`, `on_time` or `early`: the CSS class of its colour.
+    pub kind: &'static str,
+    pub label: &'static str,
+    /// Length in SVG units (360 = 100 %), and where its figure is written.
+    pub width: f64,
+    pub text_x: f64,
+    /// The rate in words, as the table shows it.
+    pub text: String,
+}
+
+/// The track a bar of 100 % fills, in SVG units.
+const BAR_TRACK: f64 = 360.0;
+
+/// The completion, on-time and early rates as chart bars; a rate with no
+/// cases to count (`None`) is an empty bar marked `—`.
+pub fn rate_bars(completion: Option<f64>, on_time: Option<f64>, early: Option<f64>) -> Vec<Bar> {
+    [
+        ("completion", "办结率", completion),
+        ("on_time", "按时办结率", on_time),
+        ("early", "提前办结率", early),
+    ]
+    .into_iter()
+    .map(|(kind, label, rate)| {
+        let width = (rate.unwrap_or(0.0).clamp(0.0, 1.0) * BAR_TRACK * 10.0).round() / 10.0;
+        Bar {
+            kind,
+            label,
+            width,
+            text_x: width + 6.0,
+            text: percent(rate),
+        }
+    })
+    .collect()
 }
 
 impl StatsPage {
@@ -256,6 +296,16 @@ pub fn percent(rate: Option<f64>) -> String {
 #[cfg(test)]
 mod tests {
     use super::{percent, root_path};
+
+    #[test]
+    fn bars_are_as_long_as_their_rates() {
+        let bars = super::rate_bars(Some(1.0), Some(0.5), None);
+        let widths: Vec<f64> = bars.iter().map(|b| b.width).collect();
+        assert_eq!(widths, [360.0, 180.0, 0.0]);
+        assert_eq!(bars[1].text, "50.0%");
+        assert_eq!(bars[2].text, "—");
+        assert_eq!(bars[0].kind, "completion");
+    }
 
     #[test]
     fn rates_in_words() {
