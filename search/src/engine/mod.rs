@@ -8,6 +8,8 @@ mod facets;
 mod plan;
 mod query;
 mod rank;
+#[cfg(test)]
+mod ranking_tests;
 mod wire;
 
 pub use facets::GROUPS;

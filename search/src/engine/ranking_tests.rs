@@ -2,8 +2,8 @@
 //! on a small index written in the order that would lose without the rule:
 //! ties between documents are otherwise broken by the order they came in.
 
-use portal_search::engine::{Card, RELAXED, Request, Response};
-use portal_search::writer::{IndexDoc, write};
+use crate::engine::{Card, RELAXED, Request, Response};
+use crate::writer::{IndexDoc, write};
 
 fn doc(code: &str, name: &str) -> IndexDoc {
     IndexDoc {
@@ -28,7 +28,7 @@ fn others() -> Vec<IndexDoc> {
 
 struct Site {
     _dir: tempfile::TempDir,
-    engine: portal_search::Engine,
+    engine: crate::Engine,
 }
 
 fn site(docs: Vec<IndexDoc>) -> Site {
@@ -36,7 +36,7 @@ fn site(docs: Vec<IndexDoc>) -> Site {
     let mut all = docs;
     all.extend(others());
     write(&all, dir.path()).unwrap();
-    let engine = portal_search::open_site(dir.path()).unwrap();
+    let engine = crate::open_site(dir.path()).unwrap();
     Site { _dir: dir, engine }
 }
 
