@@ -29,8 +29,8 @@ pub fn write_all(ctx: &Ctx, staging: &Staging, env: &Environment) -> Result<()> 
 struct CatalogJson<'a> {
     site: &'a Site,
     generated: String,
-    departments: &'a [Department],
-    themes: &'a [Theme],
+    departments: &'a [Entry<Department>],
+    themes: &'a [Entry<Theme>],
     items: Vec<ItemJson<'a>>,
     disclosures: Vec<DocJson<'a>>,
 }

@@ -33,9 +33,13 @@ impl<'a> Ctx<'a> {
             departments: catalog
                 .departments
                 .iter()
-                .map(|d| (d.id.as_str(), d))
+                .map(|d| (d.id.as_str(), &d.value))
                 .collect(),
-            themes: catalog.themes.iter().map(|t| (t.id.as_str(), t)).collect(),
+            themes: catalog
+                .themes
+                .iter()
+                .map(|t| (t.id.as_str(), &t.value))
+                .collect(),
             items: catalog
                 .items
                 .iter()

@@ -2,9 +2,11 @@
 //! fixture in one place and asserts the message, the field and the line.
 //!
 //! One test binary: `cases` lists the breaks, `rules` runs them, `files`
-//! and `builds` cover what the loader and the build refuse.
+//! and `builds` cover what the loader and the build refuse, `cascades`
+//! what follows from a file that fails to load.
 
 mod builds;
+mod cascades;
 mod cases;
 mod files;
 mod rules;
