@@ -10,6 +10,7 @@ mod cascades;
 mod cases;
 mod files;
 mod rules;
+mod scale;
 
 use cases::Case;
 use portal_build::load;
