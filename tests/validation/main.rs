@@ -9,6 +9,7 @@ mod builds;
 mod cascades;
 mod cases;
 mod files;
+mod json;
 mod rules;
 mod scale;
 
