@@ -12,6 +12,7 @@ mod files;
 mod json;
 mod rules;
 mod scale;
+mod split;
 
 use cases::Case;
 use portal_build::load;
