@@ -8,6 +8,7 @@ use minijinja::{Environment, context};
 use portal_core::model::*;
 use portal_core::routes::{self, DataFile, Route};
 use serde::Serialize;
+use std::io::Write;
 
 /// Spreadsheets open UTF-8 correctly only with a byte-order mark.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -73,19 +74,28 @@ fn catalog_json(ctx: &Ctx, staging: &Staging) -> Result<()> {
             })
             .collect(),
     };
-    staging.write(
-        &Route::Data(DataFile::CatalogJson).path(),
-        &serde_json::to_vec(&data)?,
-    )
+    let mut file = staging.create(&Route::Data(DataFile::CatalogJson).path())?;
+    serde_json::to_writer(&mut file, &data)?;
+    file.flush()?;
+    Ok(())
 }
 
-fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(BOM.to_vec());
+/// Writes a CSV file row by row (with the BOM spreadsheets need).
+fn write_csv(
+    staging: &Staging,
+    file: DataFile,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Result<()> {
+    let mut out = staging.create(&Route::Data(file).path())?;
+    out.write_all(BOM)?;
+    let mut w = csv::Writer::from_writer(out);
     w.write_record(header)?;
     for row in rows {
         w.write_record(&row)?;
     }
-    Ok(w.into_inner()?)
+    w.into_inner().map_err(|e| e.into_error())?.flush()?;
+    Ok(())
 }
 
 fn limit(l: Option<Limit>) -> String {
@@ -110,13 +120,6 @@ fn items_csv(ctx: &Ctx, staging: &Staging) -> Result<()> {
         "最近审核",
         "网址",
     ];
-    let dept_name = |id: &str| {
-        ctx.catalog
-            .departments
-            .iter()
-            .find(|d| d.id == id)
-            .map_or(id.to_string(), |d| d.name.clone())
-    };
     let rows = ctx.catalog.items.iter().map(|i| {
         let i = &i.value;
         vec![
@@ -129,7 +132,9 @@ fn items_csv(ctx: &Ctx, staging: &Staging) -> Result<()> {
                 .collect::<Vec<_>>()
                 .join("、"),
             i.level.label().into(),
-            dept_name(&i.department),
+            // A lookup, not a search of every department: a country has
+            // tens of thousands, for each of a million items.
+            ctx.department_name(&i.department).to_string(),
             i.handling.label().into(),
             limit(i.statutory_limit),
             limit(i.promised_limit),
@@ -146,10 +151,7 @@ fn items_csv(ctx: &Ctx, staging: &Staging) -> Result<()> {
             ctx.absolute_route(&Route::Item(i.code.clone())),
         ]
     });
-    staging.write(
-        &Route::Data(DataFile::ItemsCsv).path(),
-        &csv_bytes(&header, rows)?,
-    )
+    write_csv(staging, DataFile::ItemsCsv, &header, rows)
 }
 
 fn materials_csv(ctx: &Ctx, staging: &Staging) -> Result<()> {
@@ -193,10 +195,7 @@ fn materials_csv(ctx: &Ctx, staging: &Staging) -> Result<()> {
             ]
         })
     });
-    staging.write(
-        &Route::Data(DataFile::MaterialsCsv).path(),
-        &csv_bytes(&header, rows)?,
-    )
+    write_csv(staging, DataFile::MaterialsCsv, &header, rows)
 }
 
 /// Every public page ([`routes::pages`] in the sitemap); split into

@@ -75,6 +75,14 @@ impl<'a> Ctx<'a> {
         markdown::to_html(text, &self.root)
     }
 
+    /// The department's name, or its id if there is no such department.
+    pub fn department_name<'i>(&self, id: &'i str) -> &'i str
+    where
+        'a: 'i,
+    {
+        self.departments.get(id).map_or(id, |d| d.name.as_str())
+    }
+
     fn department_link(&self, id: &str) -> Link {
         let name = self.departments.get(id).map_or(id, |d| d.name.as_str());
         Link::new(name, self.link(&Route::Department(id.into())))
