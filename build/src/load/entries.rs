@@ -23,8 +23,6 @@ pub struct List {
     /// The table name, e.g. `department`.
     pub table: &'static str,
     pub kind: Kind,
-    /// Whether the catalog needs at least one file of this list.
-    pub required: bool,
 }
 
 pub const DEPARTMENTS: List = List {
@@ -32,7 +30,6 @@ pub const DEPARTMENTS: List = List {
     dir: "departments",
     table: "department",
     kind: Kind::Department,
-    required: true,
 };
 
 pub const THEMES: List = List {
@@ -40,7 +37,6 @@ pub const THEMES: List = List {
     dir: "themes",
     table: "theme",
     kind: Kind::Theme,
-    required: true,
 };
 
 impl List {
@@ -64,7 +60,8 @@ impl List {
         T: DeserializeOwned + Serialize,
     {
         let paths = self.paths(root);
-        if paths.is_empty() && self.required {
+        // Every catalog needs its departments and themes.
+        if paths.is_empty() {
             // Reported as the single file missing, the simplest fix.
             let p = Problem::error(self.file, "", "cannot read the file: it does not exist").hint(
                 format!(

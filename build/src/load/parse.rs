@@ -90,10 +90,15 @@ impl<'t> TomlDoc<'t> {
         let de = ValueDeserializer::from(value);
         let result: Result<T, _> =
             serde_ignored::deserialize(de, |path| unknown.push(path.to_string()));
-        let known = result
-            .as_ref()
-            .ok()
-            .and_then(|v| serde_json::to_value(v).ok());
+        // The allowed keys, for suggestions: only when a key is unknown
+        // (serializing every item again would cost a tenth of a check).
+        let known = match unknown.is_empty() {
+            true => None,
+            false => result
+                .as_ref()
+                .ok()
+                .and_then(|v| serde_json::to_value(v).ok()),
+        };
         for path in unknown {
             let relative = locate::parse_path(&path);
             let full = [prefix, &relative].concat();
@@ -134,10 +139,13 @@ fn yaml<T: DeserializeOwned + Serialize>(
     let de = serde_norway::Deserializer::from_str(text);
     let result: Result<T, _> =
         serde_ignored::deserialize(de, |path| unknown.push(path.to_string()));
-    let known = result
-        .as_ref()
-        .ok()
-        .and_then(|v| serde_json::to_value(v).ok());
+    let known = match unknown.is_empty() {
+        true => None,
+        false => result
+            .as_ref()
+            .ok()
+            .and_then(|v| serde_json::to_value(v).ok()),
+    };
     for path in unknown {
         let segments = locate::parse_path(&path);
         let offset = locate::yaml_offset(text, &segments);

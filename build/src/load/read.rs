@@ -107,8 +107,8 @@ pub fn read_text(root: &Path, path: &Path, out: &mut Sink) -> Result<String, Cau
 
 fn too_large(file: &str, size: u64) -> Problem {
     let mb = MAX_FILE_BYTES / 1048576;
-    let hint = if file.ends_with(".toml") && !file.contains('/') {
-        // departments.toml, themes.toml: lists that grow with the catalog.
+    let hint = if ["departments.toml", "themes.toml"].contains(&file) {
+        // Lists that grow with the catalog may be split into a folder.
         let dir = file.trim_end_matches(".toml");
         format!(
             "content files may be at most {mb} MB; split it into several files under {dir}/ (e.g. one per county)"
