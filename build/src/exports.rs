@@ -9,6 +9,7 @@ use portal_core::model::*;
 use portal_core::routes::{self, DataFile, Route};
 use portal_core::spreadsheet::text_cell;
 use serde::Serialize;
+use std::io::Write;
 
 /// Spreadsheets open UTF-8 correctly only with a byte-order mark.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -30,8 +31,8 @@ pub fn write_all(ctx: &Ctx, staging: &Staging, env: &Environment) -> Result<()> 
 struct CatalogJson<'a> {
     site: &'a Site,
     generated: String,
-    departments: &'a [Department],
-    themes: &'a [Theme],
+    departments: &'a [Entry<Department>],
+    themes: &'a [Entry<Theme>],
     items: Vec<ItemJson<'a>>,
     disclosures: Vec<DocJson<'a>>,
 }
@@ -74,21 +75,38 @@ fn catalog_json(ctx: &Ctx, staging: &Staging) -> Result<()> {
             })
             .collect(),
     };
-    staging.write(
-        &Route::Data(DataFile::CatalogJson).path(),
-        &serde_json::to_vec(&data)?,
-    )
+    let mut file = staging.create(&Route::Data(DataFile::CatalogJson).path())?;
+    serde_json::to_writer(&mut file, &data)?;
+    file.flush()?;
+    Ok(())
 }
 
-/// Every cell through the project's one spreadsheet policy (formulas
-/// defused); the csv crate quotes.
-fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(BOM.to_vec());
+/// Writes a CSV file row by row (with the BOM spreadsheets need).
+fn write_csv(
+    staging: &Staging,
+    file: DataFile,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Result<()> {
+    let out = staging.create(&Route::Data(file).path())?;
+    write_rows(out, header, rows)?.flush()?;
+    Ok(())
+}
+
+/// The BOM, `header` and `rows` into `out`, every cell through the
+/// project's one spreadsheet policy (formulas defused); the csv crate quotes.
+fn write_rows<W: Write>(
+    mut out: W,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Result<W> {
+    out.write_all(BOM)?;
+    let mut w = csv::Writer::from_writer(out);
     w.write_record(header)?;
     for row in rows {
         w.write_record(row.iter().map(|c| text_cell(c).into_owned()))?;
     }
-    Ok(w.into_inner()?)
+    Ok(w.into_inner().map_err(|e| e.into_error())?)
 }
 
 fn limit(l: Option<Limit>) -> String {
@@ -113,13 +131,6 @@ fn items_csv(ctx: &Ctx, staging: &Staging) -> Result<()> {
         "最近审核",
         "网址",
     ];
-    let dept_name = |id: &str| {
-        ctx.catalog
-            .departments
-            .iter()
-            .find(|d| d.id == id)
-            .map_or(id.to_string(), |d| d.name.clone())
-    };
     let rows = ctx.catalog.items.iter().map(|i| {
         let i = &i.value;
         vec![
@@ -132,7 +143,9 @@ fn items_csv(ctx: &Ctx, staging: &Staging) -> Result<()> {
                 .collect::<Vec<_>>()
                 .join("、"),
             i.level.label().into(),
-            dept_name(&i.department),
+            // A lookup, not a search of every department: a country has
+            // tens of thousands, for each of a million items.
+            ctx.department_name(&i.department).to_string(),
             i.handling.label().into(),
             limit(i.statutory_limit),
             limit(i.promised_limit),
@@ -149,10 +162,7 @@ fn items_csv(ctx: &Ctx, staging: &Staging) -> Result<()> {
             ctx.absolute_route(&Route::Item(i.code.clone())),
         ]
     });
-    staging.write(
-        &Route::Data(DataFile::ItemsCsv).path(),
-        &csv_bytes(&header, rows)?,
-    )
+    write_csv(staging, DataFile::ItemsCsv, &header, rows)
 }
 
 fn materials_csv(ctx: &Ctx, staging: &Staging) -> Result<()> {
@@ -196,10 +206,7 @@ fn materials_csv(ctx: &Ctx, staging: &Staging) -> Result<()> {
             ]
         })
     });
-    staging.write(
-        &Route::Data(DataFile::MaterialsCsv).path(),
-        &csv_bytes(&header, rows)?,
-    )
+    write_csv(staging, DataFile::MaterialsCsv, &header, rows)
 }
 
 /// Every public page ([`routes::pages`] in the sitemap); split into
@@ -257,7 +264,7 @@ mod tests {
             "\t+1".to_owned(),
             "居民身份证".to_owned(),
         ]];
-        let bytes = csv_bytes(&["备注", "数量", "名称"], rows.into_iter()).unwrap();
+        let bytes = write_rows(Vec::new(), &["备注", "数量", "名称"], rows.into_iter()).unwrap();
         let text = String::from_utf8(bytes).unwrap();
         let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
         let row = r.records().next().unwrap().unwrap();

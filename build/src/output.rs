@@ -71,6 +71,18 @@ impl Staging {
         std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
     }
 
+    /// A buffered file at `rel`, for what is written piece by piece: open
+    /// data of a million items is never held in memory whole.
+    pub fn create(&self, rel: &str) -> Result<std::io::BufWriter<std::fs::File>> {
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let file = std::fs::File::create(&path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(std::io::BufWriter::with_capacity(1 << 20, file))
+    }
+
     /// Swaps the finished site into place: the old one is moved aside, the
     /// new one renamed in, the old one deleted.
     pub fn commit(mut self) -> Result<()> {

@@ -45,14 +45,17 @@ pub fn build_with_app(
     console::step(&format!("Checking {}", content.display()));
     let loaded = load::check(content, today);
     let errors = loaded.problems.iter().filter(|p| p.is_error()).count();
+    // "… and N more like this" points to check: build takes no --all.
+    let opts = console::Options {
+        all_flag: "`portal check --all`",
+        ..console::Options::default()
+    };
     if errors > 0 {
-        console::report(&loaded.problems);
+        console::report_with(&loaded.problems, opts);
         eprintln!("Nothing was written: fix the errors above and build again.");
         return Ok(false);
     }
-    for p in &loaded.problems {
-        eprintln!("{p}");
-    }
+    console::list(&loaded.problems, opts);
     let mut summary = render(&loaded.catalog, content, public, app, out, today)?;
     summary.warnings = loaded.problems.len();
     summary.seconds = started.elapsed().as_secs_f64();

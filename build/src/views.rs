@@ -33,9 +33,13 @@ impl<'a> Ctx<'a> {
             departments: catalog
                 .departments
                 .iter()
-                .map(|d| (d.id.as_str(), d))
+                .map(|d| (d.id.as_str(), &d.value))
                 .collect(),
-            themes: catalog.themes.iter().map(|t| (t.id.as_str(), t)).collect(),
+            themes: catalog
+                .themes
+                .iter()
+                .map(|t| (t.id.as_str(), &t.value))
+                .collect(),
             items: catalog
                 .items
                 .iter()
@@ -69,6 +73,14 @@ impl<'a> Ctx<'a> {
 
     pub fn markdown(&self, text: &str) -> String {
         markdown::to_html(text, &self.root)
+    }
+
+    /// The department's name, or its id if there is no such department.
+    pub fn department_name<'i>(&self, id: &'i str) -> &'i str
+    where
+        'a: 'i,
+    {
+        self.departments.get(id).map_or(id, |d| d.name.as_str())
     }
 
     fn department_link(&self, id: &str) -> Link {

@@ -37,6 +37,15 @@ enum Command {
         /// Also fail on warnings.
         #[arg(long)]
         strict: bool,
+        /// List every problem: each one that follows from another under it,
+        /// and every repeat of a kind (by default a few of each are shown).
+        #[arg(long)]
+        all: bool,
+        /// `text` for people; `json`: one JSON object a line per problem on
+        /// stdout (file, line, column, field, message, help, severity,
+        /// caused_by), for editors and CI annotations.
+        #[arg(long, value_enum, default_value = "text")]
+        format: CheckFormat,
     },
     /// Validate, then write the complete static site (replaced atomically).
     Build {
@@ -219,6 +228,12 @@ enum CasesCommand {
     },
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum CheckFormat {
+    Text,
+    Json,
+}
+
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum ImportFormat {
     Ndjson,
@@ -237,26 +252,12 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Check { content, strict } => {
-            let loaded = load::check(&content, today());
-            let c = &loaded.catalog;
-            eprintln!(
-                "Checked {} items, {} departments, {} themes, {} guides and {} disclosure documents in {}.",
-                c.items.len(),
-                c.departments.len(),
-                c.themes.len(),
-                c.guides.len(),
-                c.disclosures.len(),
-                content.display()
-            );
-            let errors = console::report(&loaded.problems);
-            let failed = errors > 0 || (strict && !loaded.problems.is_empty());
-            Ok(if failed {
-                ExitCode::FAILURE
-            } else {
-                ExitCode::SUCCESS
-            })
-        }
+        Command::Check {
+            content,
+            strict,
+            all,
+            format,
+        } => check(&content, strict, all, format),
         Command::Build {
             content,
             out,
@@ -404,6 +405,46 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `portal check`: the problems on stderr (or as JSON lines on stdout);
+/// exit 1 on an error, or on a warning with `strict`.
+fn check(
+    content: &std::path::Path,
+    strict: bool,
+    all: bool,
+    format: CheckFormat,
+) -> Result<ExitCode> {
+    let loaded = load::check(content, today());
+    let c = &loaded.catalog;
+    eprintln!(
+        "Checked {} items, {} departments, {} themes, {} guides and {} disclosure documents in {}.",
+        c.items.len(),
+        c.departments.len(),
+        c.themes.len(),
+        c.guides.len(),
+        c.disclosures.len(),
+        content.display()
+    );
+    let problems = &loaded.problems;
+    let errors = problems.iter().filter(|p| p.is_error()).count();
+    if format == CheckFormat::Json {
+        let mut out = std::io::stdout().lock();
+        console::report::write_json(&mut out, problems)?;
+        console::report::write_summary(&mut std::io::stderr().lock(), problems)?;
+    } else {
+        let opts = console::Options {
+            all,
+            ..console::Options::default()
+        };
+        console::report_with(problems, opts);
+    }
+    let failed = errors > 0 || (strict && !problems.is_empty());
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// What `portal serve` takes from the content.

@@ -246,3 +246,35 @@ fn cases_import_reports_lines_writes_private_receipts_and_reruns_cleanly() {
     );
     assert!(!second.exists());
 }
+
+#[test]
+fn check_prints_json_lines_on_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = portal(&[
+        "check",
+        "--content",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let problems: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let site = problems
+        .iter()
+        .find(|p| p["file"] == "site.toml")
+        .expect("site.toml is missing");
+    assert_eq!(site["severity"], "error");
+    assert!(
+        site["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot read the file")
+    );
+    assert!(site["caused_by"].is_null());
+    // The summary stays on stderr.
+    assert!(String::from_utf8_lossy(&out.stderr).contains("error(s)"));
+}

@@ -18,5 +18,5 @@ pub mod validate;
 
 pub use calendar::Calendar;
 pub use model::*;
-pub use problem::{Problem, Severity};
+pub use problem::{Cause, Problem, Severity};
 pub use routes::Route;

@@ -2,14 +2,19 @@
 //! fixture in one place and asserts the message, the field and the line.
 //!
 //! One test binary: `cases` lists the breaks, `rules` runs them, `files`
-//! and `builds` cover what the loader and the build refuse, `arbitrary`
-//! feeds the loader random text.
+//! and `builds` cover what the loader and the build refuse, `cascades`
+//! what follows from a file that fails to load, `arbitrary` feeds the
+//! loader random text.
 
 mod arbitrary;
 mod builds;
+mod cascades;
 mod cases;
 mod files;
+mod json;
 mod rules;
+mod scale;
+mod split;
 
 use cases::Case;
 use portal_build::load;

@@ -26,23 +26,21 @@ pub(super) fn county_name(county: usize) -> String {
     }
 }
 
-pub(super) fn departments(counties: usize) -> Vec<Department> {
-    (0..counties)
-        .flat_map(|c| {
-            DATA.kind
-                .iter()
-                .enumerate()
-                .map(move |(k, kind)| Department {
-                    id: department_id(kind, c),
-                    name: format!("{}{}", county_name(c), kind.name),
-                    description: format!("{}的{}事项。", county_name(c), kind.objects.join("、")),
-                    stationed: true,
-                    address: format!("{}政务服务中心 {} 楼", county_name(c), 1 + k % 3),
-                    hours: "周一至周五 9:00–12:00，13:30–17:00".into(),
-                    enquiry_phone: format!("0571-{:04} {:04}", 8600 + c % 100, 1000 + k * 10),
-                    complaint_phone: "12345".into(),
-                    website: String::new(),
-                })
+/// The departments of one county.
+pub(super) fn departments(c: usize) -> Vec<Department> {
+    DATA.kind
+        .iter()
+        .enumerate()
+        .map(move |(k, kind)| Department {
+            id: department_id(kind, c),
+            name: format!("{}{}", county_name(c), kind.name),
+            description: format!("{}的{}事项。", county_name(c), kind.objects.join("、")),
+            stationed: true,
+            address: format!("{}政务服务中心 {} 楼", county_name(c), 1 + k % 3),
+            hours: "周一至周五 9:00–12:00，13:30–17:00".into(),
+            enquiry_phone: format!("0571-{:04} {:04}", 8600 + c % 100, 1000 + k * 10),
+            complaint_phone: "12345".into(),
+            website: String::new(),
         })
         .collect()
 }

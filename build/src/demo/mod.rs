@@ -13,7 +13,7 @@ mod items;
 mod rng;
 
 use anyhow::{Context, Result, bail};
-use catalog::{departments, disclosure, guide, themes};
+use catalog::{county_code, departments, disclosure, guide, themes};
 use data::DATA;
 use items::item;
 use portal_core::model::*;
@@ -32,15 +32,8 @@ pub fn write(out: &Path, items: usize, seed: u64) -> Result<()> {
         );
     }
     let counties = items.div_ceil(ITEMS_PER_COUNTY).max(1);
-    let departments = departments(counties);
     write_file(out, "site.toml", &toml::to_string(&DATA.site)?)?;
-    write_file(
-        out,
-        "departments.toml",
-        &toml::to_string(&DepartmentsFile {
-            department: departments,
-        })?,
-    )?;
+    write_departments(out, counties)?;
     write_file(
         out,
         "themes.toml",
@@ -83,6 +76,24 @@ pub fn write(out: &Path, items: usize, seed: u64) -> Result<()> {
         out.display()
     );
     Ok(())
+}
+
+/// One `departments.toml` for a single county; for more, the split form
+/// a province uses, `departments/<county code>.toml` (one file for a
+/// country's agencies would pass the 4 MB file limit at 500 counties).
+fn write_departments(out: &Path, counties: usize) -> Result<()> {
+    let file = |county| {
+        toml::to_string(&DepartmentsFile {
+            department: departments(county),
+        })
+    };
+    if counties == 1 {
+        return write_file(out, "departments.toml", &file(0)?);
+    }
+    (0..counties).into_par_iter().try_for_each(|c| {
+        let path = format!("departments/{}.toml", county_code(c));
+        write_file(out, &path, &file(c)?)
+    })
 }
 
 fn write_file(root: &Path, rel: &str, text: &str) -> Result<()> {

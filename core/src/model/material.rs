@@ -82,7 +82,7 @@ impl Requirement {
 }
 
 /// 申请材料.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Material {
     /// Short id, unique within the item, used by situations.
     pub id: String,

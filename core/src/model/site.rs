@@ -1,4 +1,4 @@
-//! `site.toml`, `departments.toml` and `themes.toml`: who runs the portal,
+//! `site.toml`, the departments and the themes: who runs the portal,
 //! the implementing agencies and the life-event themes.
 
 use serde::{Deserialize, Serialize};
@@ -51,7 +51,8 @@ pub struct Category {
     pub description: String,
 }
 
-/// `content/departments.toml`: `[[department]]` tables.
+/// `content/departments.toml` and each `content/departments/**/*.toml`:
+/// `[[department]]` tables.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct DepartmentsFile {
     #[serde(default)]
@@ -83,7 +84,8 @@ pub struct Department {
     pub website: String,
 }
 
-/// `content/themes.toml`: `[[theme]]` tables (主题分类, life events).
+/// `content/themes.toml` and each `content/themes/**/*.toml`: `[[theme]]`
+/// tables (主题分类, life events).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ThemesFile {
     #[serde(default)]

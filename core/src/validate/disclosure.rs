@@ -1,7 +1,7 @@
 //! Markdown pages: guides and disclosure documents (政府信息公开), with
 //! their document numbers (文号).
 
-use super::{Context, did_you_mean, links::check_links};
+use super::{Context, THEMES, links::check_links};
 use crate::model::*;
 use crate::problem::Problem;
 use crate::routes::RESERVED_DISCLOSURE_FOLDERS;
@@ -12,23 +12,16 @@ pub(super) fn check_guide(ctx: &Context, guide: &Sourced<Page<GuideMeta>>, out: 
     let (f, meta) = (guide.file.as_str(), &guide.value.meta);
     for (i, t) in meta.themes.iter().enumerate() {
         if !ctx.themes.contains(t.as_str()) {
-            out.push(
-                Problem::error(f, format!("themes[{i}]"), format!("unknown theme `{t}`")).hint(
-                    did_you_mean(t, ctx.themes.iter().copied(), "themes in themes.toml"),
-                ),
-            );
+            let field = format!("themes[{i}]");
+            let known = ctx.themes.iter().copied();
+            out.push(ctx.unknown(Kind::Theme, t, (f, field), known, THEMES));
         }
     }
     for (i, code) in meta.items.iter().enumerate() {
         if !ctx.codes.contains(code.as_str()) {
-            out.push(
-                Problem::error(
-                    f,
-                    format!("items[{i}]"),
-                    format!("unknown item code `{code}`"),
-                )
-                .hint(did_you_mean(code, ctx.codes.iter().copied(), "items")),
-            );
+            let field = format!("items[{i}]");
+            let known = ctx.codes.iter().copied();
+            out.push(ctx.unknown(Kind::Item, code, (f, field), known, "items"));
         }
     }
     check_links(ctx, f, &guide.value.links, out);
@@ -142,18 +135,10 @@ fn placement(ctx: &Context, doc: &Sourced<Page<DisclosureMeta>>, out: &mut Vec<P
         );
     }
     if !ctx.categories.contains(meta.category.as_str()) {
-        out.push(
-            Problem::error(
-                f,
-                "category",
-                format!("unknown category `{}`", meta.category),
-            )
-            .hint(did_you_mean(
-                &meta.category,
-                ctx.categories.iter().copied(),
-                "disclosure_categories in site.toml",
-            )),
-        );
+        let known = ctx.categories.iter().copied();
+        let what = "disclosure_categories in site.toml";
+        let at = (f, "category".to_string());
+        out.push(ctx.unknown(Kind::Site, &meta.category, at, known, what));
     }
 }
 
@@ -279,18 +264,10 @@ fn references(ctx: &Context, doc: &Sourced<Page<DisclosureMeta>>, out: &mut Vec<
     ] {
         for (i, slug) in list.iter().enumerate() {
             if !ctx.disclosures.contains(slug.as_str()) {
-                out.push(
-                    Problem::error(
-                        f,
-                        format!("{field}[{i}]"),
-                        format!("unknown document `{slug}`"),
-                    )
-                    .hint(did_you_mean(
-                        slug,
-                        ctx.disclosures.iter().copied(),
-                        "documents (their path under disclosures/ without .md)",
-                    )),
-                );
+                let known = ctx.disclosures.iter().copied();
+                let what = "documents (their path under disclosures/ without .md)";
+                let at = (f, format!("{field}[{i}]"));
+                out.push(ctx.unknown(Kind::Disclosure, slug, at, known, what));
             }
         }
     }

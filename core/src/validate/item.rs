@@ -2,7 +2,7 @@
 //! visits, the six disclosures (六公开) and dates. Materials and
 //! situations have modules of their own.
 
-use super::{Context, did_you_mean, materials, situations};
+use super::{Context, DEPARTMENTS, THEMES, materials, situations};
 use crate::limits;
 use crate::model::*;
 use crate::problem::Problem;
@@ -61,51 +61,30 @@ pub(super) fn check_item(
     contacts(ctx, f, item, out);
     fees(f, item, out);
     materials::materials(ctx, f, item, out);
-    situations::situations(f, item, out);
+    situations::situations(ctx, f, item, out);
     visits(f, item, out);
     six_disclosures(f, item, out);
     dates(f, item, today, out);
 }
 
 fn references(ctx: &Context, f: &str, item: &Item, out: &mut Vec<Problem>) {
-    let dept_ids = || ctx.departments.keys().copied();
-    if !ctx.departments.contains_key(item.department.as_str()) {
-        out.push(
-            Problem::error(
-                f,
-                "department",
-                format!("unknown department `{}`", item.department),
-            )
-            .hint(did_you_mean(
-                &item.department,
-                dept_ids(),
-                "departments in departments.toml",
-            )),
-        );
-    }
-    for (i, d) in item.co_departments.iter().enumerate() {
+    let departments = std::iter::once(("department".to_string(), &item.department)).chain(
+        item.co_departments
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (format!("co_departments[{i}]"), d)),
+    );
+    for (field, d) in departments {
         if !ctx.departments.contains_key(d.as_str()) {
-            out.push(
-                Problem::error(
-                    f,
-                    format!("co_departments[{i}]"),
-                    format!("unknown department `{d}`"),
-                )
-                .hint(did_you_mean(
-                    d,
-                    dept_ids(),
-                    "departments in departments.toml",
-                )),
-            );
+            let known = ctx.departments.keys().copied();
+            out.push(ctx.unknown(Kind::Department, d, (f, field), known, DEPARTMENTS));
         }
     }
     for (i, t) in item.themes.iter().enumerate() {
         if !ctx.themes.contains(t.as_str()) {
-            out.push(
-                Problem::error(f, format!("themes[{i}]"), format!("unknown theme `{t}`")).hint(
-                    did_you_mean(t, ctx.themes.iter().copied(), "themes in themes.toml"),
-                ),
-            );
+            let field = format!("themes[{i}]");
+            let known = ctx.themes.iter().copied();
+            out.push(ctx.unknown(Kind::Theme, t, (f, field), known, THEMES));
         }
     }
 }
@@ -217,7 +196,8 @@ fn handling_limits(f: &str, item: &Item, out: &mut Vec<Problem>) {
 }
 
 fn contacts(ctx: &Context, f: &str, item: &Item, out: &mut Vec<Problem>) {
-    // An unknown department is reported once, not as missing phones too.
+    // An unknown or broken department is reported once, not as missing
+    // phones too.
     let Some(dept) = ctx.departments.get(item.department.as_str()) else {
         return;
     };
@@ -228,14 +208,16 @@ fn contacts(ctx: &Context, f: &str, item: &Item, out: &mut Vec<Problem>) {
         || dept.is_some_and(|d| !d.complaint_phone.trim().is_empty());
     if !enquiry {
         out.push(
-            Problem::error(f, "enquiry_phone", "no enquiry phone (咨询电话)")
-                .hint("add enquiry_phone here or on the department in departments.toml"),
+            Problem::error(f, "enquiry_phone", "no enquiry phone (咨询电话)").hint(
+                "add enquiry_phone here or on the department (departments.toml or departments/)",
+            ),
         );
     }
     if !complaint {
         out.push(
-            Problem::error(f, "complaint_phone", "no complaints phone (监督投诉电话)")
-                .hint("add complaint_phone here or on the department in departments.toml"),
+            Problem::error(f, "complaint_phone", "no complaints phone (监督投诉电话)").hint(
+                "add complaint_phone here or on the department (departments.toml or departments/)",
+            ),
         );
     }
 }

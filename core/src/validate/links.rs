@@ -2,6 +2,7 @@
 //! build writes.
 
 use super::Context;
+use crate::model::Kind;
 use crate::problem::Problem;
 use crate::routes::Route;
 
@@ -25,6 +26,10 @@ pub(super) fn check_links(
             if ctx.routes.has_path(path) {
                 continue;
             }
+            if let Some(p) = broken_target(ctx, f, l, path) {
+                out.push(p.at(*line, 1));
+                continue;
+            }
             Problem::error(f, "", format!("broken link `{l}`: no such page")).hint(format!(
                 "link to an existing page, e.g. /{}",
                 Route::Item("ITEM-CODE".into()).path()
@@ -35,4 +40,18 @@ pub(super) fn check_links(
         };
         out.push(problem.at(*line, 1));
     }
+}
+
+/// A link to a page that is missing only because what it shows failed to
+/// load: reported under that error.
+fn broken_target(ctx: &Context, f: &str, link: &str, path: &str) -> Option<Problem> {
+    let (kind, id) = match Route::parse(path)? {
+        Route::Item(code) => (Kind::Item, code),
+        Route::Department(id) => (Kind::Department, id),
+        Route::Theme(id) => (Kind::Theme, id),
+        Route::Guide(slug) => (Kind::Guide, slug),
+        Route::Disclosure(slug) => (Kind::Disclosure, slug),
+        _ => return None,
+    };
+    ctx.broken.link(kind, &id, f, link)
 }

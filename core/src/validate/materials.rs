@@ -25,6 +25,10 @@ fn is_catch_all(name: &str) -> bool {
 pub(super) fn materials(ctx: &Context, f: &str, item: &Item, out: &mut Vec<Problem>) {
     let mut ids = HashSet::new();
     for (i, m) in item.materials.iter().enumerate() {
+        // A material that failed to load is a placeholder: its error is reported.
+        if ctx.broken.material_slot(f, i) {
+            continue;
+        }
         let at = |field: &str| format!("materials[{i}].{field}");
         if !ids.insert(m.id.as_str()) {
             out.push(Problem::error(

@@ -12,6 +12,7 @@ mod links;
 mod materials;
 mod site;
 mod situations;
+mod unloaded;
 
 pub use crate::limits::MAX_LIMIT_DAYS;
 pub use disclosure::check_document_number;
@@ -20,14 +21,20 @@ use crate::model::*;
 use crate::problem::Problem;
 use crate::routes::RouteSet;
 use chrono::NaiveDate;
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use unloaded::Broken;
 
 /// Checks the whole catalog. `today` decides what counts as "in the future".
 pub fn validate(catalog: &Catalog, today: NaiveDate) -> Vec<Problem> {
     let ctx = Context::new(catalog);
     let mut out = Vec::new();
-    site::site(&catalog.site, &mut out);
-    site::departments(catalog, &mut out);
+    // A site.toml that failed to load was replaced by defaults: checking
+    // them would only repeat its error.
+    if !ctx.broken.any(Kind::Site) {
+        site::site(&catalog.site, &mut out);
+    }
+    site::departments(catalog, ctx.broken.any(Kind::Department), &mut out);
     site::themes(catalog, &mut out);
     calendar::calendar(catalog, &mut out);
     item::item_codes(catalog, &mut out);
@@ -44,10 +51,20 @@ pub fn validate(catalog: &Catalog, today: NaiveDate) -> Vec<Problem> {
     out
 }
 
+/// The "use the id of one of the …" of hints, by what is referred to.
+const DEPARTMENTS: &str = "departments (in departments.toml or departments/)";
+const THEMES: &str = "themes (in themes.toml or themes/)";
+
 /// Lookup tables shared by the rules.
 struct Context<'a> {
     catalog: &'a Catalog,
     departments: HashMap<&'a str, &'a Department>,
+    /// What failed to load: references to it follow from its error.
+    broken: Broken<'a>,
+    /// "did you mean" answers by (what, wrong id): a thousand items with
+    /// the same misspelt department ask once, not once each against every
+    /// department of a province.
+    suggestions: RefCell<HashMap<(&'static str, String), String>>,
     themes: HashSet<&'a str>,
     codes: HashSet<&'a str>,
     disclosures: HashSet<&'a str>,
@@ -60,7 +77,13 @@ impl<'a> Context<'a> {
     fn new(c: &'a Catalog) -> Context<'a> {
         Context {
             catalog: c,
-            departments: c.departments.iter().map(|d| (d.id.as_str(), d)).collect(),
+            departments: c
+                .departments
+                .iter()
+                .map(|d| (d.id.as_str(), &d.value))
+                .collect(),
+            broken: Broken::new(&c.unloaded),
+            suggestions: RefCell::default(),
             themes: c.themes.iter().map(|t| t.id.as_str()).collect(),
             codes: c.items.iter().map(|i| i.value.code.as_str()).collect(),
             disclosures: c
@@ -76,6 +99,43 @@ impl<'a> Context<'a> {
                 .collect(),
             routes: RouteSet::new(c),
         }
+    }
+
+    /// The problem for a reference to `id`, which is not among `known`:
+    /// folded under a loading error when it follows from one, else
+    /// "unknown" with a suggestion from `known` (the `what` of the hint).
+    fn unknown(
+        &self,
+        kind: Kind,
+        id: &str,
+        (f, field): (&str, String),
+        known: impl IntoIterator<Item = &'a str>,
+        what: &'static str,
+    ) -> Problem {
+        if let Some(p) = self.broken.reference(kind, id, f, &field) {
+            return p;
+        }
+        let message = match kind {
+            Kind::Item => format!("unknown item code `{id}`"),
+            _ => format!("unknown {} `{id}`", unloaded::noun(kind)),
+        };
+        Problem::error(f, field, message).hint(self.did_you_mean(id, known, what))
+    }
+
+    /// [`did_you_mean`], remembered.
+    fn did_you_mean(
+        &self,
+        wrong: &str,
+        known: impl IntoIterator<Item = &'a str>,
+        what: &'static str,
+    ) -> String {
+        let key = (what, wrong.to_string());
+        if let Some(hint) = self.suggestions.borrow().get(&key) {
+            return hint.clone();
+        }
+        let hint = did_you_mean(wrong, known, what);
+        self.suggestions.borrow_mut().insert(key, hint.clone());
+        hint
     }
 }
 

@@ -1,11 +1,12 @@
-//! `site.toml`, `departments.toml` and `themes.toml`: the ids every other
-//! file refers to.
+//! `site.toml`, the departments and the themes (one file each, or split
+//! over `departments/*.toml` and `themes/*.toml`): the ids every other file
+//! refers to.
 
 use super::check_id;
 use crate::model::*;
 use crate::problem::Problem;
 use crate::routes::RESERVED_DISCLOSURE_FOLDERS;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 pub(super) fn site(site: &Site, out: &mut Vec<Problem>) {
     let f = "site.toml";
@@ -58,38 +59,57 @@ pub(super) fn site(site: &Site, out: &mut Vec<Problem>) {
     }
 }
 
-pub(super) fn departments(catalog: &Catalog, out: &mut Vec<Problem>) {
-    let f = "departments.toml";
-    let mut seen = HashSet::new();
-    for (i, d) in catalog.departments.iter().enumerate() {
-        check_id(f, format!("department[{i}].id"), &d.id, out);
-        if !seen.insert(d.id.as_str()) {
-            out.push(Problem::error(
-                f,
-                format!("department[{i}].id"),
-                format!("the department id `{}` is used twice", d.id),
-            ));
-        }
-    }
-    if catalog.departments.is_empty() {
+pub(super) fn departments(catalog: &Catalog, broken: bool, out: &mut Vec<Problem>) {
+    let kind = ("department", "the department id");
+    unique_ids(&catalog.departments, kind, out);
+    // A departments file that failed to load reports its own error.
+    if catalog.departments.is_empty() && !broken {
         out.push(
-            Problem::error(f, "", "no departments are defined")
-                .hint("add at least one [[department]] table with id and name"),
+            Problem::error("departments.toml", "", "no departments are defined")
+                .hint("add at least one [[department]] table with id and name, in departments.toml or in files under departments/"),
         );
     }
 }
 
 pub(super) fn themes(catalog: &Catalog, out: &mut Vec<Problem>) {
-    let f = "themes.toml";
-    let mut seen = HashSet::new();
-    for (i, t) in catalog.themes.iter().enumerate() {
-        check_id(f, format!("theme[{i}].id"), &t.id, out);
-        if !seen.insert(t.id.as_str()) {
-            out.push(Problem::error(
-                f,
-                format!("theme[{i}].id"),
-                format!("the theme id `{}` is used twice", t.id),
-            ));
+    unique_ids(&catalog.themes, ("theme", "the theme id"), out);
+}
+
+/// Ids are valid and unique across every file of a list (departments may
+/// be split over `departments/*.toml`); a duplicate names both places.
+fn unique_ids<T: HasId>(entries: &[Entry<T>], (table, what): (&str, &str), out: &mut Vec<Problem>) {
+    let mut seen: HashMap<&str, &Entry<T>> = HashMap::new();
+    for e in entries {
+        let (id, field) = (e.id(), format!("{table}[{}].id", e.index));
+        check_id(&e.file, field.clone(), id, out);
+        if let Some(first) = seen.insert(id, e) {
+            let place = format!("{}:{}", first.file, first.line);
+            let message = match first.file == e.file {
+                true => format!("{what} `{id}` is used twice (also at line {})", first.line),
+                false => format!("{what} `{id}` is also defined in {place}"),
+            };
+            out.push(Problem::error(&e.file, field, message).hint(format!(
+                "every {table} needs its own id: rename one or remove the copy"
+            )));
+            // Keep pointing at the first definition.
+            seen.insert(id, first);
         }
+    }
+}
+
+/// The id of a list entry.
+trait HasId {
+    fn id(&self) -> &str;
+}
+
+impl HasId for Department {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl HasId for Theme {
+    fn id(&self) -> &str {
+        &self.id
     }
 }

@@ -1,12 +1,12 @@
 //! Situations (情形): questions whose answers change materials, conditions,
 //! limits or fees.
 
-use super::did_you_mean;
+use super::{Context, did_you_mean};
 use crate::model::*;
 use crate::problem::Problem;
 use std::collections::{HashMap, HashSet};
 
-pub(super) fn situations(f: &str, item: &Item, out: &mut Vec<Problem>) {
+pub(super) fn situations(ctx: &Context, f: &str, item: &Item, out: &mut Vec<Problem>) {
     let materials: HashMap<&str, &Material> =
         item.materials.iter().map(|m| (m.id.as_str(), m)).collect();
     let mut added = HashSet::new();
@@ -45,38 +45,78 @@ pub(super) fn situations(f: &str, item: &Item, out: &mut Vec<Problem>) {
                         .hint("list what it changes (add_materials, remove_materials, conditions, promised_limit, fee) or write no_change = true"),
                 );
             }
-            for (list, ids) in [
-                ("add_materials", &opt.add_materials),
-                ("remove_materials", &opt.remove_materials),
-            ] {
-                for (k, id) in ids.iter().enumerate() {
-                    if !materials.contains_key(id.as_str()) {
-                        out.push(
-                            Problem::error(
-                                f,
-                                format!("{at}.{list}[{k}]"),
-                                format!("unknown material `{id}`"),
-                            )
-                            .hint(did_you_mean(
-                                id,
-                                materials.keys().copied(),
-                                "materials of this item",
-                            )),
-                        );
-                    } else if list == "add_materials" {
-                        added.insert(id.as_str());
-                        if materials[id.as_str()].requirement == Requirement::Required {
-                            out.push(
-                                Problem::error(f, format!("{at}.{list}[{k}]"), format!("`{id}` is always required, so no answer can add it"))
-                                    .hint(format!("set requirement = \"conditional\" on material `{id}`, or remove it from add_materials")),
-                            );
-                        }
-                    }
-                }
+            let refs = Refs {
+                f,
+                materials: &materials,
+                at: &at,
+            };
+            for id in refs.check(ctx, "add_materials", &opt.add_materials, out) {
+                added.insert(id);
             }
+            refs.check(ctx, "remove_materials", &opt.remove_materials, out);
         }
     }
+    conditional_materials(ctx, f, item, &added, out);
+}
+
+/// The material ids an answer lists, checked against the item's materials.
+struct Refs<'a, 'm> {
+    f: &'a str,
+    materials: &'a HashMap<&'m str, &'m Material>,
+    /// The answer's field path, e.g. `situations[0].options[1]`.
+    at: &'a str,
+}
+
+impl<'m> Refs<'_, 'm> {
+    /// Reports unknown ids in `ids` (the answer's `list`) and returns the
+    /// known ones, loaded. A material that failed to load is reported once,
+    /// where it is: its references are folded under that error.
+    fn check<'i>(
+        &self,
+        ctx: &Context,
+        list: &str,
+        ids: &'i [String],
+        out: &mut Vec<Problem>,
+    ) -> Vec<&'i str> {
+        let mut found = Vec::new();
+        for (k, id) in ids.iter().enumerate() {
+            let field = format!("{}.{list}[{k}]", self.at);
+            if let Some(p) = ctx.broken.material(self.f, id, &field) {
+                out.push(p);
+                continue;
+            }
+            let Some(m) = self.materials.get(id.as_str()) else {
+                out.push(
+                    Problem::error(self.f, field, format!("unknown material `{id}`")).hint(
+                        did_you_mean(id, self.materials.keys().copied(), "materials of this item"),
+                    ),
+                );
+                continue;
+            };
+            found.push(id.as_str());
+            if list == "add_materials" && m.requirement == Requirement::Required {
+                out.push(
+                    Problem::error(self.f, field, format!("`{id}` is always required, so no answer can add it"))
+                        .hint(format!("set requirement = \"conditional\" on material `{id}`, or remove it from add_materials")),
+                );
+            }
+        }
+        found
+    }
+}
+
+/// Every conditional material is added by some answer.
+fn conditional_materials(
+    ctx: &Context,
+    f: &str,
+    item: &Item,
+    added: &HashSet<&str>,
+    out: &mut Vec<Problem>,
+) {
     for (i, m) in item.materials.iter().enumerate() {
+        if ctx.broken.material_slot(f, i) {
+            continue;
+        }
         if m.requirement == Requirement::Conditional && !added.contains(m.id.as_str()) {
             out.push(
                 Problem::error(
