@@ -5,7 +5,6 @@
 //! stays short.
 
 use portal_build::load::{self, Format};
-use portal_core::Problem;
 use portal_core::model::{CalendarYear, DepartmentsFile, GuideMeta, Item};
 use proptest::prelude::*;
 
@@ -33,7 +32,7 @@ fn content_like() -> impl Strategy<Value = String> {
 
 fn parse_all(text: &str) {
     for format in [Format::Toml, Format::Yaml] {
-        let mut problems: Vec<Problem> = Vec::new();
+        let mut problems = load::Sink::default();
         let _ = load::parse::<Item>("items/x.toml", text, format, 0, &mut problems);
         let _ = load::parse::<DepartmentsFile>("departments.toml", text, format, 0, &mut problems);
         let _ = load::parse::<CalendarYear>("calendar/2025.toml", text, format, 0, &mut problems);
