@@ -11,6 +11,7 @@ mod item;
 mod words;
 
 use crate::model::{Catalog, DisclosureMeta, Item};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -154,6 +155,15 @@ impl Change {
         out.dedup();
         out
     }
+}
+
+/// One dated entry of the public change log: what one publication
+/// changed about one item or document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub date: NaiveDate,
+    #[serde(flatten)]
+    pub change: Change,
 }
 
 /// One side of a comparison: the items and documents of a catalog, or of
