@@ -19,6 +19,7 @@ pub mod names_only;
 pub mod output;
 pub mod relevance;
 pub mod search_index;
+pub mod sheet;
 pub mod site;
 pub mod updates;
 pub mod views;
