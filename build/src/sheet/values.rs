@@ -170,9 +170,10 @@ pub fn audience(cell: &str) -> Parsed<Vec<Audience>> {
     Ok(out)
 }
 
-/// The lines of a cell: split at line breaks and 「；」.
+/// The lines of a cell. Only line breaks split: 「；」 is common inside
+/// addresses, hours and citations.
 pub fn lines(cell: &str) -> Vec<String> {
-    cell.split(['\n', '；', ';'])
+    cell.split('\n')
         .map(|l| l.trim().to_string())
         .filter(|l| !l.is_empty())
         .collect()
@@ -184,7 +185,11 @@ pub fn fees(cell: &str) -> Parsed<Vec<Fee>> {
     if is_blank(&v) || v == "不收费" || v == "免费" {
         return Ok(Vec::new());
     }
-    lines(cell).iter().map(|l| fee(l)).collect()
+    // Fees may also be typed "工本费：20 元；补领：40 元" on one line.
+    let fees = lines(cell).into_iter().flat_map(|l| {
+        l.split(['；', ';']).map(str::trim).filter(|f| !f.is_empty()).map(str::to_string).collect::<Vec<_>>()
+    });
+    fees.map(|l| fee(&l)).collect()
 }
 
 fn fee(line: &str) -> Parsed<Fee> {
