@@ -41,7 +41,7 @@ fn published_twice() -> tempfile::TempDir {
     let c = content.path();
     edit(c, ID_CARD, "promised_limit = { days = 20, unit = \"calendar\" }", "promised_limit = { days = 10, unit = \"calendar\" }");
     edit(c, ID_CARD, "[[situations]]", "[[materials]]\nid = \"temp-proof\"\nname = \"临时身份证明申请表\"\nsource = \"centre\"\noriginals = 1\nrequirement = \"later\"\nform = true\nblank_form = \"forms/id-card-application.txt\"\n\n[[situations]]");
-    edit(c, "disclosures/normative/new-rules.md", "validity: in_force", "validity: amended");
+    edit(c, "disclosures/normative/new-rules.md", "validity = \"in_force\"", "validity = \"amended\"");
     let second = changelog::publish(c, day("2025-11-15")).unwrap();
     assert!(!second.first);
     let summaries: Vec<String> = second.entries.iter().map(|e| e.change.summary()).collect();
@@ -49,7 +49,7 @@ fn published_twice() -> tempfile::TempDir {
         summaries,
         [
             "居民身份证换领、补领：承诺时限 20 → 10 个自然日；新增材料「临时身份证明申请表」",
-            "关于进一步优化营商环境的若干措施：有效性 现行有效 → 已修改",
+            "关于优化营商环境的若干措施：有效性 现行有效 → 已修改",
         ],
         "{summaries:#?}"
     );
