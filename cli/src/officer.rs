@@ -88,19 +88,28 @@ pub struct ExportArgs {
     /// Where to write the spreadsheet.
     #[arg(long)]
     out: PathBuf,
+    /// Write the template instead (the headers and one example item of the
+    /// demo district), as shipped in docs/import-template.xlsx.
+    #[arg(long)]
+    template: bool,
 }
 
 pub fn export(args: ExportArgs) -> Result<ExitCode> {
+    let format = match args.format {
+        Format::Xlsx => export::SheetFormat::Xlsx,
+        Format::Csv => export::SheetFormat::Csv,
+    };
+    if args.template {
+        export::write(&export::template(), format, &args.out)?;
+        eprintln!("Wrote the template to {}.", args.out.display());
+        return Ok(ExitCode::SUCCESS);
+    }
     let loaded = load::load(&args.content);
     let errors = loaded.problems.iter().filter(|p| p.is_error()).count();
     if errors > 0 {
         console::report(&loaded.problems);
         bail!("{errors} error(s) in {}: the export would leave out what fails to load; fix them first", args.content.display());
     }
-    let format = match args.format {
-        Format::Xlsx => export::SheetFormat::Xlsx,
-        Format::Csv => export::SheetFormat::Csv,
-    };
     let sheets = export::sheets(&loaded.catalog);
     let files = export::write(&sheets, format, &args.out)?;
     let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();

@@ -18,6 +18,8 @@ pub enum Column {
     Visits,
     Charged,
     FeeStandard,
+    /// Not in the standard list: the legal basis of each fee, a line each.
+    FeeBasis,
     LegalBasis,
     Place,
     Hours,
@@ -51,6 +53,7 @@ pub const ITEM_COLUMNS: &[(Column, &str, &[&str])] = &[
     (Visits, "到办事现场次数", &["到现场次数", "跑动次数", "到现场办理次数", "办事现场次数"]),
     (Charged, "是否收费", &["收费"]),
     (FeeStandard, "收费标准", &["收费项目", "收费项目及标准"]),
+    (FeeBasis, "收费依据", &["收费标准依据"]),
     (LegalBasis, "设定依据", &["法律依据", "实施依据"]),
     (Place, "办理地点", &["受理地点", "办公地点"]),
     (Hours, "办理时间", &["受理时间", "办公时间"]),

@@ -24,6 +24,30 @@ pub struct Sheets {
     pub materials: Vec<Vec<String>>,
 }
 
+/// The shipped template (docs/import-template.xlsx): the headers and one
+/// example item of the demo district with two materials.
+pub fn template() -> Sheets {
+    let item = [
+        "临时居民身份证申领", "330199-GA-0901", "行政确认", "云溪区公安分局", "自然人", "承诺件",
+        "3个工作日", "3个工作日", "1", "是", "临时居民身份证工本费：10 元/每证",
+        "《国家发展改革委 财政部关于居民身份证收费标准及有关问题的通知》（发改价格〔2003〕2322号）",
+        "《中华人民共和国居民身份证法》第十四条",
+        "区政务服务中心公安户政窗口：临江市云溪区云溪大道 288 号市民服务中心 1 楼",
+        "周一至周五 9:00–12:00，13:30–17:00", "0571-8888 0101", "12345", "", "县（区）级",
+    ];
+    let materials = [
+        ["330199-GA-0901", "临时居民身份证申领", "居民户口簿", "政府部门核发", "1", "0", "纸质", "必要", "核验后当场退还。", ""],
+        ["330199-GA-0901", "临时居民身份证申领", "数码相片采集回执", "其他机构出具", "1", "0", "纸质或电子", "必要", "近 6 个月内白底免冠彩色照片。", ""],
+    ];
+    let text = |r: &[&str]| r.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+    Sheets {
+        items: vec![ITEM_COLUMNS.iter().map(|c| c.1.to_string()).collect(), text(&item)],
+        materials: std::iter::once(MATERIAL_COLUMNS.iter().map(|c| c.1.to_string()).collect())
+            .chain(materials.iter().map(|r| text(r)))
+            .collect(),
+    }
+}
+
 /// The catalog's items in code order, as rows of both sheets.
 pub fn sheets(catalog: &Catalog) -> Sheets {
     let names = department_names(catalog);
@@ -76,6 +100,7 @@ fn item_cell(item: &Item, dept: &str, col: Column) -> String {
         Visits => item.visits.to_string(),
         Charged => if item.fees.as_ref().is_some_and(|f| f.charged) { "是" } else { "否" }.into(),
         FeeStandard => lines(item.fees.iter().flat_map(|f| &f.items).map(fee_text).collect()),
+        FeeBasis => lines(item.fees.iter().flat_map(|f| &f.items).map(|f| f.basis.clone()).collect()),
         LegalBasis => lines(item.legal_basis.iter().map(legal_basis_text).collect()),
         Place => window_cells(&item.windows).0,
         Hours => window_cells(&item.windows).1,

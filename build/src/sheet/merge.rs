@@ -145,12 +145,15 @@ fn fees(item: &mut Item, row: &ItemRow, at: &Row, errors: &mut Vec<CellError>) {
     let items = match &row.fees {
         Some(items) => items
             .iter()
-            .map(|f| {
-                let basis = old.iter().flat_map(|o| &o.items).find(|o| o.name == f.name);
-                Fee {
-                    basis: basis.map(|b| b.basis.clone()).unwrap_or_default(),
-                    ..f.clone()
-                }
+            .enumerate()
+            .map(|(i, f)| {
+                let kept = old.iter().flat_map(|o| &o.items).find(|o| o.name == f.name);
+                let kept = kept.map(|b| b.basis.clone()).unwrap_or_default();
+                let basis = match &row.fee_basis {
+                    Some(lines) => lines.get(i).cloned().unwrap_or_default(),
+                    None => kept,
+                };
+                Fee { basis, ..f.clone() }
             })
             .collect(),
         None => old.as_ref().map(|f| f.items.clone()).unwrap_or_default(),

@@ -146,6 +146,8 @@ pub struct ItemRow {
     pub visits: Option<u8>,
     pub charged: Option<bool>,
     pub fees: Option<Vec<Fee>>,
+    /// 收费依据, line by line with the fees.
+    pub fee_basis: Option<Vec<String>>,
     pub legal_basis: Option<Vec<LegalBasis>>,
     pub windows: Option<Vec<Window>>,
     pub enquiry: Option<String>,
@@ -205,6 +207,7 @@ fn item_row(row: &Row, errors: &mut Vec<CellError>) -> Option<ItemRow> {
         visits: row.parse(Visits, values::visits, e),
         charged: row.parse(Charged, values::yes_no, e),
         fees: row.parse(FeeStandard, values::fees, e),
+        fee_basis: row.text(FeeBasis).map(|b| b.split('\n').map(|l| l.trim().to_string()).collect()),
         legal_basis: row.text(LegalBasis).map(values::legal_basis),
         windows,
         enquiry: plain(Enquiry),
