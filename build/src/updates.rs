@@ -172,7 +172,7 @@ impl Site<'_> {
             "updates.html",
             &Route::Updates.path(),
             "变更记录",
-            context! { heading => "变更记录", entries => shown, total => all.len(), filters => filters, feed_url => ctx.link(&Route::Feed) },
+            context! { heading => "变更记录", entries => shown, total => all.len(), filters => filters.clone(), feed_url => ctx.link(&Route::Feed) },
         )?;
         self.feed(&Route::Feed, &format!("{}：变更记录", ctx.catalog.site.name), &Route::Updates, &all)?;
         for (d, entries) in &departments {
@@ -183,7 +183,7 @@ impl Site<'_> {
                 "updates.html",
                 &page.path(),
                 &heading,
-                context! { heading => &heading, entries => entries, total => entries.len(), filters => filters, feed_url => ctx.link(&feed) },
+                context! { heading => &heading, entries => entries, total => entries.len(), filters => filters.clone(), feed_url => ctx.link(&feed) },
             )?;
             self.feed(&feed, &format!("{}：{heading}", ctx.catalog.site.name), &page, entries)?;
         }
@@ -193,7 +193,7 @@ impl Site<'_> {
                 "updates.html",
                 &Route::UpdatesKind(a.slug().into()).path(),
                 &heading,
-                context! { heading => &heading, entries => entries, total => entries.len(), filters => filters, feed_url => ctx.link(&Route::Feed) },
+                context! { heading => &heading, entries => entries, total => entries.len(), filters => filters.clone(), feed_url => ctx.link(&Route::Feed) },
             )?;
         }
         Ok(())

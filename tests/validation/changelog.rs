@@ -72,7 +72,8 @@ fn the_feeds_are_valid_atom_and_name_the_changed_material() {
     let body = entry.content.as_ref().and_then(|c| c.body.clone()).unwrap_or_default();
     assert!(body.contains("新增材料「临时身份证明申请表」"), "{body}");
     assert!(body.contains("承诺时限 20 → 10 个自然日"), "{body}");
-    assert_eq!(entry.updated.unwrap().date_naive(), day("2025-11-15"));
+    let midnight_in_china = chrono::DateTime::parse_from_rfc3339("2025-11-15T00:00:00+08:00").unwrap();
+    assert_eq!(entry.updated.unwrap(), midnight_in_china);
     assert!(entry.id.starts_with("tag:zwfw.test.example.gov.cn,2025-11-15:"), "{}", entry.id);
     let ids: std::collections::HashSet<_> = feed.entries.iter().map(|e| &e.id).collect();
     assert_eq!(ids.len(), feed.entries.len(), "entry ids are unique");

@@ -23,7 +23,7 @@ use chrono::NaiveDate;
 use portal_core::diff::{self, Change, Entry, Event, Side};
 use portal_core::model::Catalog;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The folder under the content that holds the history.
 pub const DIR: &str = "history";
@@ -140,7 +140,7 @@ fn baseline(catalog: &Catalog) -> Vec<Entry> {
 
 /// Appends whole lines, synced: a log that loses entries is worse than
 /// a publication that fails.
-fn append(path: &PathBuf, entries: &[Entry]) -> Result<()> {
+fn append(path: &Path, entries: &[Entry]) -> Result<()> {
     let mut text = String::new();
     for e in entries {
         text.push_str(&serde_json::to_string(e)?);

@@ -98,7 +98,7 @@ fn item_cell(item: &Item, dept: &str, col: Column) -> String {
             (None, _) => String::new(),
         },
         Visits => item.visits.to_string(),
-        Charged => if item.fees.as_ref().is_some_and(|f| f.charged) { "是" } else { "否" }.into(),
+        Charged => (if item.fees.as_ref().is_some_and(|f| f.charged) { "是" } else { "否" }).into(),
         FeeStandard => lines(item.fees.iter().flat_map(|f| &f.items).map(fee_text).collect()),
         FeeBasis => lines(item.fees.iter().flat_map(|f| &f.items).map(|f| f.basis.clone()).collect()),
         LegalBasis => lines(item.legal_basis.iter().map(legal_basis_text).collect()),

@@ -114,9 +114,8 @@ fn cell_text(d: &Data) -> String {
         Data::Int(i) => i.to_string(),
         Data::Bool(true) => "是".into(),
         Data::Bool(false) => "否".into(),
-        Data::DateTime(d) => d
-            .as_datetime()
-            .map_or_else(|| d.to_string(), |t| t.date().to_string()),
+        // No column of the list holds a date; keep the serial number.
+        Data::DateTime(d) => d.as_f64().to_string(),
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Error(e) => format!("#{e:?}"),
     }

@@ -52,13 +52,14 @@ fn write(t: &mut Table, old: Option<&Item>, new: &Item) {
     if changed(&|i| i.visits.to_string()) {
         put(t, "visits", Value::from(i64::from(new.visits)));
     }
-    for (key, get) in [
-        ("online_url", (|i: &Item| i.online_url.clone()) as fn(&Item) -> String),
-        ("enquiry_phone", |i| i.enquiry_phone.clone()),
-        ("complaint_phone", |i| i.complaint_phone.clone()),
-    ] {
-        if changed(&get) {
-            put_text(t, key, &get(new));
+    let texts: [(&str, fn(&Item) -> &String); 3] = [
+        ("online_url", |i| &i.online_url),
+        ("enquiry_phone", |i| &i.enquiry_phone),
+        ("complaint_phone", |i| &i.complaint_phone),
+    ];
+    for (key, get) in texts {
+        if changed(&|i| get(i).clone()) {
+            put_text(t, key, get(new));
         }
     }
     if changed(&|i| i.last_reviewed.to_string()) {
