@@ -10,6 +10,7 @@ pub mod case;
 pub mod dates;
 pub mod limits;
 pub mod model;
+pub mod precheck;
 pub mod problem;
 pub mod receipt;
 pub mod routes;

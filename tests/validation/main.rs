@@ -12,6 +12,7 @@ mod cascades;
 mod cases;
 mod files;
 mod json;
+mod precheck_cases;
 mod rules;
 mod scale;
 mod split;
