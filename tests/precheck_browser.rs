@@ -146,14 +146,23 @@ pub async fn every_example_reads_the_same_with_and_without_javascript(demo: &Dem
             .await
             .expect("the app takes the pre-check over");
         check(case, "with JavaScript", &seen(&on).await);
-        let ms = on.find(Locator::Id("precheck")).await.unwrap().attr("data-render-ms").await.unwrap();
+        let ms = on
+            .find(Locator::Id("precheck"))
+            .await
+            .unwrap()
+            .attr("data-render-ms")
+            .await
+            .unwrap();
         render_ms.extend(ms.and_then(|m| m.parse::<f64>().ok()));
     }
     // The figure for docs/benchmarks.md (engine + part, in wasm): printed,
     // not asserted, as machines differ.
     render_ms.sort_by(f64::total_cmp);
     if let (Some(max), Some(mid)) = (render_ms.last(), render_ms.get(render_ms.len() / 2)) {
-        eprintln!("pre-check render in the browser: {} answers, p50 {mid:.1} ms, max {max:.1} ms", render_ms.len());
+        eprintln!(
+            "pre-check render in the browser: {} answers, p50 {mid:.1} ms, max {max:.1} ms",
+            render_ms.len()
+        );
     }
     answering_in_place_keeps_the_answers_in_the_url(demo, &on, &cases[0].code).await;
     on.close().await.unwrap();

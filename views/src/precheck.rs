@@ -3,6 +3,7 @@
 //! far (each with a link to change it), the one question asked now, and the
 //! result. One view model, one template (`parts/precheck.html`).
 
+use chrono::Datelike;
 use portal_core::precheck::{Engine, Form, Outcome, Value, answer_label, answers};
 use portal_core::{Calendar, CalendarYear, QuestionKind, Verdict};
 use serde::{Deserialize, Serialize};
@@ -193,7 +194,8 @@ fn build(form: &Form, o: &Outcome, edit: Option<&str>, links: &Links) -> Prechec
         },
         due_date: t
             .due_date
-            .map(|d| d.format("%Y年%-m月%-d日").to_string())
+            // Not `format`: chrono's formatter would weigh on the wasm app.
+            .map(|d| format!("{}年{}月{}日", d.year(), d.month(), d.day()))
             .unwrap_or_default(),
         fees: fees(t),
         fee_notes: t.fees.notes.clone(),
