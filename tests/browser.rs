@@ -7,6 +7,11 @@ use std::process::Command;
 
 /// Builds the fixture and serves it on a free loopback port.
 fn serve_fixture() -> (tempfile::TempDir, String) {
+    serve_fixture_with(false)
+}
+
+/// With `pages`, also the server-rendered pages (search, pre-check).
+fn serve_fixture_with(pages: bool) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     let dist = dir.path().join("dist");
     let public = Path::new(env!("CARGO_MANIFEST_DIR")).join("../public");
@@ -18,7 +23,17 @@ fn serve_fixture() -> (tempfile::TempDir, String) {
         let rt = tokio::runtime::Runtime::new().unwrap();
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            axum::serve(listener, portal_server::app(&dist))
+            let mut state = portal_server::AppState::new();
+            if pages {
+                let site = portal_build::load::settings(&fixture("valid"))
+                    .site
+                    .unwrap();
+                let renderer = portal_views::pages::Renderer::new(site).with_assets(&dist);
+                state = state
+                    .with_pages(std::sync::Arc::new(renderer))
+                    .with_prechecks(portal_server::precheck::Prechecks::new(dist.clone()));
+            }
+            axum::serve(listener, portal_server::app_with(&dist, state))
                 .await
                 .unwrap();
         });
@@ -133,4 +148,57 @@ fn server_refuses_path_traversal() {
             "{path}: {status}"
         );
     }
+}
+
+/// The pre-check without JavaScript, fed what people and robots send: a
+/// clear message for each bad answer, never an error page; unknown items
+/// and codes that are paths are not found.
+#[test]
+fn precheck_without_javascript_names_bad_answers() {
+    let (_site, base) = serve_fixture_with(true);
+    let item = format!("{base}/items/TEST-SJ-0001/check/");
+    let dom_at = |q: &str| dom(&format!("{item}?{q}"), false);
+    let good = dom_at("form=individual&premises=yes&staff=3");
+    assert!(good.contains("符合条件"), "{good}");
+    assert!(
+        good.contains("利害关系业主同意将住宅改变为经营性用房的证明"),
+        "{good}"
+    );
+    assert!(
+        good.contains("依据：《促进个体工商户发展条例》第二条"),
+        "{good}"
+    );
+    let bad =
+        dom_at("form=individual&staff=%3Cscript%3Ealert(1)%3C/script%3E&ghost=1&premises=maybe");
+    for needle in ["不是数字", "没有名为「ghost」的问题", "「是」或「否」"] {
+        assert!(bad.contains(needle), "{needle} missing: {bad}");
+    }
+    assert!(!bad.contains("<script>alert(1)"), "answers are escaped");
+    // 10,000 parameters: a plain answer (or a refusal of the request line),
+    // never a crash.
+    use std::io::{Read, Write};
+    let flood: Vec<String> = (0..10_000).map(|k| format!("q{k}=x")).collect();
+    let mut stream = std::net::TcpStream::connect(base.trim_start_matches("http://")).unwrap();
+    write!(
+        stream,
+        "GET /items/TEST-SJ-0001/check/?{} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        flood.join("&")
+    )
+    .unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).ok();
+    let response = String::from_utf8_lossy(&response);
+    let status = response.lines().next().unwrap_or("");
+    assert!(
+        (status.contains(" 200 ") && response.contains("超过上限"))
+            || status.contains(" 414 ")
+            || status.contains(" 431 "),
+        "{status}"
+    );
+    assert!(
+        dom(&item, false).contains("第 1 题"),
+        "the server still answers"
+    );
+    assert!(dom(&format!("{base}/items/NO-SUCH/check/"), false).contains("没有办前自测"));
+    assert!(!dom(&format!("{base}/items/..%2F..%2Fetc/check/"), false).contains("root:"));
 }

@@ -1,9 +1,11 @@
 //! Case status in a real headless Chromium: an applicant types the receipt's
 //! number and password. With JavaScript the app answers in place through the
 //! lookup API; without it the form posts and the server renders the page.
-//! Both must show the same case in the same words.
+//! Both must show the same case in the same words. The same site serves
+//! the pre-check's browser test (`precheck_browser`).
 
 mod harness;
+mod precheck_browser;
 
 use fantoccini::{Client, Locator};
 use harness::{Demo, browser_with, serve_demo};
@@ -156,4 +158,7 @@ async fn case_lookup_with_and_without_javascript_shows_the_same_case() {
     assert_eq!(wrong, wrong_plain);
     assert!(wrong.join(" ").contains("未找到匹配的办件"), "{wrong:?}");
     on.close().await.unwrap();
+
+    // The pre-check's examples, on the same served demo site (one build).
+    precheck_browser::every_example_reads_the_same_with_and_without_javascript(&demo).await;
 }

@@ -79,7 +79,8 @@ pub fn serve_demo() -> Demo {
             let state = portal_server::AppState::new()
                 .with_cases(cases)
                 .with_pages(std::sync::Arc::new(pages))
-                .with_search(portal_server::search::SearchIndex::new(served.clone()));
+                .with_search(portal_server::search::SearchIndex::new(served.clone()))
+                .with_prechecks(portal_server::precheck::Prechecks::new(served.clone()));
             let listener = tokio::net::TcpListener::from_std(listener).unwrap();
             let app = portal_server::app_with(&served, state)
                 .into_make_service_with_connect_info::<std::net::SocketAddr>();

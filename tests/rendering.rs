@@ -143,7 +143,11 @@ fn open_data_exports() {
     assert_eq!(items.lines().count(), 3, "header + 2 items");
     let materials =
         String::from_utf8(std::fs::read(site().join("data/materials.csv")).unwrap()).unwrap();
-    assert_eq!(materials.lines().count(), 1 + 5 + 1);
+    assert_eq!(
+        materials.lines().count(),
+        1 + 5 + 2,
+        "header + 5 + 2 materials"
+    );
     let catalog: serde_json::Value = serde_json::from_str(&page("data/catalog.json")).unwrap();
     assert_eq!(catalog["items"].as_array().unwrap().len(), 2);
     assert_eq!(catalog["items"][0]["materials"][0]["name"], "居民户口簿");

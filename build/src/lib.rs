@@ -17,6 +17,7 @@ pub mod locate;
 pub mod markdown;
 pub mod names_only;
 pub mod output;
+pub mod precheck;
 pub mod relevance;
 pub mod search_index;
 pub mod sheet;

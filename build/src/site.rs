@@ -200,12 +200,18 @@ impl Site<'_> {
         let bar = console::progress(items.len() as u64, "items");
         items.par_iter().try_for_each(|item| {
             let view = views::item_view(self.ctx, &item.value);
+            let path = Route::Item(item.value.code.clone()).path();
+            let precheck = crate::precheck::part(self.ctx, &item.value);
+            if let Some(p) = &precheck {
+                self.staging
+                    .write(&format!("{path}precheck.json"), p.data.as_bytes())?;
+            }
             bar.inc(1);
             self.page(
                 "item.html",
-                &Route::Item(item.value.code.clone()).path(),
+                &path,
                 &item.value.name,
-                context! { item => view, changes => changes.get(item.value.code.as_str()).unwrap_or(&none) },
+                context! { item => view, precheck, changes => changes.get(item.value.code.as_str()).unwrap_or(&none) },
             )
         })?;
         bar.finish_and_clear();

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod officer;
+mod precheck;
 
 #[derive(Parser)]
 #[command(
@@ -203,6 +204,30 @@ enum Command {
         /// with the synonyms of --content (default `content`).
         #[arg(long, value_name = "FILE", conflicts_with = "no_aliases")]
         names: Option<PathBuf>,
+    },
+    /// Run an item's pre-check (办前自测): the verdict with its reasons and
+    /// legal basis, the next questions and the tailored materials, as the
+    /// item page gives them. Exit 2 when an answer could not be used.
+    #[command(after_help = "Examples:\n  portal precheck --list\n  \
+        portal precheck 330199-SW-0001 --answer entity=company --answer employees=120\n  \
+        portal precheck 330199-SW-0001 --answer sectors=food --answer sectors=retail --json")]
+    Precheck {
+        /// The content folder.
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        /// The item code (事项编码).
+        #[arg(required_unless_present = "list")]
+        code: Option<String>,
+        /// An answer, keyed by question id: `employees=120`, `entity=company`,
+        /// `premises=yes`; repeat for several answers to one question.
+        #[arg(long = "answer", value_name = "ID=VALUE")]
+        answers: Vec<String>,
+        /// Print JSON (verdict, reasons, next_questions, materials, limit, due_date).
+        #[arg(long)]
+        json: bool,
+        /// Print the codes of the items that have a pre-check, one a line.
+        #[arg(long, conflicts_with = "code")]
+        list: bool,
     },
     /// Write a deterministic synthetic catalog of N items for scale tests and benchmarks.
     Demo {
@@ -425,6 +450,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Export(args) => officer::export(args),
         Command::Diff(args) => officer::diff(args),
         Command::Publish(args) => officer::publish(args, today()),
+        Command::Precheck {
+            content,
+            code,
+            answers,
+            json,
+            list,
+        } => precheck::run(precheck::Args {
+            content: &content,
+            code: code.as_deref(),
+            answers: &answers,
+            json,
+            list,
+            today: today(),
+        }),
         Command::Demo { items, out, seed } => {
             demo::write(&out, items, seed)?;
             Ok(ExitCode::SUCCESS)

@@ -11,6 +11,7 @@ pub mod dates;
 pub mod diff;
 pub mod limits;
 pub mod model;
+pub mod precheck;
 pub mod problem;
 pub mod receipt;
 pub mod routes;

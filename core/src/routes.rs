@@ -14,6 +14,8 @@ use std::collections::{BTreeSet, HashSet};
 pub enum Route {
     Home,
     Item(String),
+    /// An item's pre-check with answers (办前自测), rendered by the server.
+    ItemCheck(String),
     DepartmentIndex,
     Department(String),
     ThemeIndex,
@@ -92,6 +94,7 @@ impl Route {
         match self {
             Route::Home => String::new(),
             Route::Item(code) => format!("items/{code}/"),
+            Route::ItemCheck(code) => format!("items/{code}/check/"),
             Route::DepartmentIndex => "departments/".into(),
             Route::Department(id) => format!("departments/{id}/"),
             Route::ThemeIndex => "themes/".into(),
@@ -135,7 +138,10 @@ impl Route {
         let arg = || (!rest.is_empty()).then(|| rest.to_string());
         let route = match (section, rest) {
             ("", "") => Route::Home,
-            ("items", _) => Route::Item(arg()?),
+            ("items", _) => match rest.strip_suffix("/check") {
+                Some(code) if !code.contains('/') => Route::ItemCheck(code.to_string()),
+                _ => Route::Item(arg()?),
+            },
             ("departments", "") => Route::DepartmentIndex,
             ("departments", _) => Route::Department(arg()?),
             ("themes", "") => Route::ThemeIndex,
@@ -166,6 +172,7 @@ impl Route {
             Route::Search
                 | Route::Feed
                 | Route::DepartmentFeed(_)
+                | Route::ItemCheck(_)
                 | Route::Cases
                 | Route::Stats
                 | Route::File(_)

@@ -35,5 +35,5 @@
     q.addEventListener("focus", loadApp);
     if (document.activeElement === q) loadApp();
   }
-  if (document.getElementById("search-results") || document.getElementById("case-lookup")) loadApp();
+  if (document.getElementById("search-results") || document.getElementById("case-lookup") || document.getElementById("precheck-data")) loadApp();
 })();

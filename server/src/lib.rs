@@ -34,6 +34,7 @@ pub mod ingest;
 pub mod listen;
 pub mod lookup;
 pub mod pages;
+pub mod precheck;
 pub mod ratelimit;
 pub mod search;
 pub mod secrets;
@@ -133,6 +134,7 @@ pub fn serve_blocking(config: Config) -> Result<()> {
             cases: Some(cases),
             pages: config.pages.clone(),
             search: Some(Arc::new(search::SearchIndex::new(config.dist.clone()))),
+            prechecks: Some(Arc::new(precheck::Prechecks::new(config.dist.clone()))),
         };
         if config.lookups_per_minute == 0 {
             eprintln!("warning: lookups are not rate-limited at all (--lookups-per-minute 0): only for load tests");

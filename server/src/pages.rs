@@ -46,6 +46,12 @@ const SEARCH: Page = Page {
     title: "搜索",
 };
 
+const PRECHECK: Page = Page {
+    template: "precheck.html",
+    route: Route::ItemCheck(String::new()),
+    title: "办前自测",
+};
+
 /// `/` + the route's path: where axum mounts it.
 fn mount(page: &Page) -> String {
     format!("/{}", page.route.path())
@@ -67,7 +73,9 @@ where
     if state.pages.is_none() {
         return Router::new();
     }
-    let mut router = Router::new().route(&mount(&SEARCH), get(search_page));
+    let mut router = Router::new()
+        .route(&mount(&SEARCH), get(search_page))
+        .route("/items/{code}/check/", get(precheck_page));
     if state.cases.is_some() {
         router = router
             .route(
@@ -97,11 +105,31 @@ fn html(
     query: &str,
     data: impl Serialize,
 ) -> Response {
+    html_at(
+        st,
+        status,
+        page,
+        &page.route.path(),
+        page.title,
+        query,
+        data,
+    )
+}
+
+/// [`html`] for a page whose path and title depend on the request.
+fn html_at(
+    st: &AppState,
+    status: StatusCode,
+    page: &Page,
+    path: &str,
+    title: &str,
+    query: &str,
+    data: impl Serialize,
+) -> Response {
     let Some(pages) = &st.pages else {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     };
-    let path = page.route.path();
-    let body = pages.page(page.template, &path, page.title, query, today(st), data);
+    let body = pages.page(page.template, path, title, query, today(st), data);
     let mut res = match body {
         Ok(body) => (
             status,
@@ -274,6 +302,42 @@ fn stats_row(d: &DepartmentStats) -> StatsRow {
         overdue_now: d.overdue_now,
         bars: rate_bars(d.completion_rate, d.on_time_rate, d.early_rate),
     }
+}
+
+/// `GET /items/CODE/check/?ID=VALUE…`: the pre-check with these answers,
+/// for browsers without JavaScript.
+async fn precheck_page(
+    State(st): State<AppState>,
+    axum::extract::Path(code): axum::extract::Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let (Some(prechecks), Some(pages)) = (&st.prechecks, &st.pages) else {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    };
+    let Some(checked) = prechecks.check(
+        pages.root(),
+        &code,
+        raw.as_deref().unwrap_or(""),
+        today(&st),
+    ) else {
+        return (StatusCode::NOT_FOUND, "本事项没有办前自测。").into_response();
+    };
+    let route = Route::ItemCheck(checked.code.clone());
+    let title = format!("{} · 办前自测", checked.name);
+    let data = serde_json::json!({
+        "item_name": checked.name,
+        "item_url": format!("{}{}", pages.root(), Route::Item(checked.code.clone()).path()),
+        "precheck": { "html": portal_views::parts::precheck(&checked.view).unwrap_or_default(), "data": checked.data.replace('<', "\\u003c") },
+    });
+    html_at(
+        &st,
+        StatusCode::OK,
+        &PRECHECK,
+        &route.path(),
+        &title,
+        "",
+        data,
+    )
 }
 
 /// `GET /search/?q=…&f=…`: the results page.

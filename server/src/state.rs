@@ -133,6 +133,8 @@ pub struct AppState {
     pub pages: Option<Arc<Renderer>>,
     /// The site's search index, for `/search/` without JavaScript.
     pub search: Option<Arc<SearchIndex>>,
+    /// The items' pre-checks, for `/items/CODE/check/` without JavaScript.
+    pub prechecks: Option<Arc<crate::precheck::Prechecks>>,
 }
 
 impl AppState {
@@ -153,6 +155,11 @@ impl AppState {
 
     pub fn with_search(mut self, index: SearchIndex) -> AppState {
         self.search = Some(Arc::new(index));
+        self
+    }
+
+    pub fn with_prechecks(mut self, prechecks: crate::precheck::Prechecks) -> AppState {
+        self.prechecks = Some(Arc::new(prechecks));
         self
     }
 }

@@ -15,6 +15,7 @@ mod changelog;
 mod files;
 mod import;
 mod json;
+mod precheck_cases;
 mod rules;
 mod scale;
 mod split;

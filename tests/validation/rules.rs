@@ -1,6 +1,7 @@
 //! Every rule reports its file, line, field and message; all at once.
 
 use crate::cases::*;
+use crate::precheck_cases::PRECHECK_CASES;
 use crate::problems_after;
 use portal_build::load;
 use portal_core::Severity;
@@ -21,7 +22,7 @@ fn the_valid_fixture_has_no_problems() {
 #[test]
 fn every_rule_reports_file_line_field_and_message() {
     let mut failures = Vec::new();
-    for case in CASES {
+    for case in CASES.iter().chain(PRECHECK_CASES) {
         let (problems, changed) = problems_after(case);
         let line = match case.at {
             Marker => marker_line(&changed, case.replace),

@@ -16,6 +16,10 @@ const PARTS: &[(&str, &str)] = &[
         include_str!("../templates/parts/case_result.html"),
     ),
     (
+        "parts/precheck.html",
+        include_str!("../templates/parts/precheck.html"),
+    ),
+    (
         "parts/search_results.html",
         include_str!("../templates/parts/search_results.html"),
     ),

@@ -9,6 +9,7 @@ mod env;
 #[cfg(feature = "pages")]
 pub mod pages;
 pub mod parts;
+pub mod precheck;
 
 pub use env::{Error, environment};
 pub use parts::{CaseLookup, Contact, LookupError};

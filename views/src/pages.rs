@@ -41,6 +41,7 @@ const PAGES: &[(&str, &str)] = &[
         include_str!("../templates/item_list.html"),
     ),
     ("macros.html", include_str!("../templates/macros.html")),
+    ("precheck.html", include_str!("../templates/precheck.html")),
     ("robots.txt", include_str!("../templates/robots.txt")),
     ("search.html", include_str!("../templates/search.html")),
     ("sitemap.xml", include_str!("../templates/sitemap.xml")),

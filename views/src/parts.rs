@@ -81,6 +81,13 @@ pub fn case_result(lookup: &CaseLookup, contact: &Contact) -> Result<String, Err
         .render(context! { lookup, contact })
 }
 
+/// The inside of `<div id="precheck-part">`.
+pub fn precheck(v: &crate::precheck::PrecheckView) -> Result<String, Error> {
+    parts()
+        .get_template("parts/precheck.html")?
+        .render(context! { v })
+}
+
 /// The inside of `<div id="search-results">`; `None` before a query.
 pub fn search_results(root: &str, results: Option<&Response>) -> Result<String, Error> {
     let results = results.map(ResultsView::new);

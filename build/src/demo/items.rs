@@ -59,6 +59,7 @@ pub(super) fn item(n: usize, seed: u64) -> (String, Item) {
                     ..option()
                 },
             ],
+            ..Situation::default()
         });
     }
     let charged = rng.chance(20);
@@ -106,6 +107,8 @@ pub(super) fn item(n: usize, seed: u64) -> (String, Item) {
         ],
         materials,
         situations,
+        eligibility: Vec::new(),
+        examples: Vec::new(),
         steps: DATA
             .steps
             .iter()

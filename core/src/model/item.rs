@@ -2,7 +2,7 @@
 //! limits, steps, fees and contacts. Materials and situations are in
 //! `material`.
 
-use super::{Audience, Material, Situation};
+use super::{Audience, Example, Material, Rule, Situation};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -169,6 +169,12 @@ pub struct Item {
     pub materials: Vec<Material>,
     #[serde(default)]
     pub situations: Vec<Situation>,
+    /// The pre-check's eligibility rules over the situations' answers.
+    #[serde(default)]
+    pub eligibility: Vec<Rule>,
+    /// Officers' examples of the pre-check, run by `portal check`.
+    #[serde(default)]
+    pub examples: Vec<Example>,
     #[serde(default)]
     pub steps: Vec<Step>,
     pub fees: Option<Fees>,

@@ -124,12 +124,53 @@ impl Material {
     }
 }
 
-/// 情形: a question whose answer changes materials, conditions, limits, fees.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// 情形: a question of the pre-check (办前自测). Its answer changes materials,
+/// conditions, limits or fees (through its options) and feeds the
+/// eligibility rules (`[[eligibility]]`, in `precheck`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Situation {
     pub id: String,
     pub question: String,
+    #[serde(default)]
+    pub kind: QuestionKind,
+    /// The answers of a choice question; optional for yes/no (then `yes`
+    /// and `no`), none for a number.
+    #[serde(default)]
     pub options: Vec<SituationOption>,
+    /// A number question's unit, e.g. "人", "万元", "m²".
+    #[serde(default)]
+    pub unit: String,
+    /// A number question's bounds (inclusive).
+    #[serde(default)]
+    pub min: Option<f64>,
+    #[serde(default)]
+    pub max: Option<f64>,
+    /// Shown under the question.
+    #[serde(default)]
+    pub help: String,
+    /// Asked only when this predicate over earlier answers holds, e.g.
+    /// `entity = "company"`; empty means always.
+    #[serde(default)]
+    pub ask_if: String,
+}
+
+/// How a question is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionKind {
+    /// One of the options (单选).
+    #[default]
+    #[serde(alias = "single", alias = "单选")]
+    Choice,
+    /// Any number of the options (多选).
+    #[serde(alias = "multiple", alias = "多选")]
+    Several,
+    /// 是 / 否.
+    #[serde(alias = "yes-no", alias = "是否")]
+    YesNo,
+    /// A number with a unit and bounds (数值).
+    #[serde(alias = "数值")]
+    Number,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

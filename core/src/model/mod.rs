@@ -11,6 +11,7 @@ mod catalog;
 mod item;
 mod material;
 mod pages;
+mod precheck;
 mod site;
 
 pub use calendar::*;
@@ -18,4 +19,5 @@ pub use catalog::*;
 pub use item::*;
 pub use material::*;
 pub use pages::*;
+pub use precheck::*;
 pub use site::*;

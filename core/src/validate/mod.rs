@@ -10,6 +10,7 @@ mod disclosure;
 mod item;
 mod links;
 mod materials;
+mod precheck;
 mod site;
 mod situations;
 mod unloaded;

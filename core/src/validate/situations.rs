@@ -1,12 +1,14 @@
 //! Situations (情形): questions whose answers change materials, conditions,
 //! limits or fees.
 
+use super::precheck::{Tested, precheck};
 use super::{Context, did_you_mean};
 use crate::model::*;
 use crate::problem::Problem;
 use std::collections::{HashMap, HashSet};
 
 pub(super) fn situations(ctx: &Context, f: &str, item: &Item, out: &mut Vec<Problem>) {
+    let tested = precheck(f, item, out);
     let materials: HashMap<&str, &Material> =
         item.materials.iter().map(|m| (m.id.as_str(), m)).collect();
     let mut added = HashSet::new();
@@ -19,7 +21,8 @@ pub(super) fn situations(ctx: &Context, f: &str, item: &Item, out: &mut Vec<Prob
                 format!("the situation id `{}` is used twice", sit.id),
             ));
         }
-        if sit.options.len() < 2 {
+        let chooses = matches!(sit.kind, QuestionKind::Choice | QuestionKind::Several);
+        if chooses && sit.options.len() < 2 {
             out.push(
                 Problem::error(
                     f,
@@ -39,10 +42,10 @@ pub(super) fn situations(ctx: &Context, f: &str, item: &Item, out: &mut Vec<Prob
                     format!("the option id `{}` is used twice", opt.id),
                 ));
             }
-            if !opt.is_handled() {
+            if !opt.is_handled() && !is_tested(&tested, s, &opt.id) {
                 out.push(
                     Problem::error(f, at.clone(), format!("the answer `{}` changes nothing", opt.label))
-                        .hint("list what it changes (add_materials, remove_materials, conditions, promised_limit, fee) or write no_change = true"),
+                        .hint("list what it changes (add_materials, remove_materials, conditions, promised_limit, fee), test it in a rule or ask_if, or write no_change = true"),
                 );
             }
             let refs = Refs {
@@ -55,8 +58,29 @@ pub(super) fn situations(ctx: &Context, f: &str, item: &Item, out: &mut Vec<Prob
             }
             refs.check(ctx, "remove_materials", &opt.remove_materials, out);
         }
+        let implied = matches!(sit.kind, QuestionKind::Number | QuestionKind::YesNo)
+            && sit.options.is_empty();
+        if implied && !is_tested(&tested, s, "*") {
+            out.push(
+                Problem::error(
+                    f,
+                    format!("situations[{s}]"),
+                    format!("nothing uses the answer to `{}`", sit.id),
+                )
+                .hint("test it in an eligibility rule or an ask_if, or remove the question"),
+            );
+        }
     }
     conditional_materials(ctx, f, item, &added, out);
+}
+
+/// Does a rule or an ask_if test this option (`*`: the question at all)?
+/// When a predicate does not parse, assume so: its error is the problem.
+fn is_tested(tested: &Tested, question: usize, option: &str) -> bool {
+    tested.as_ref().is_none_or(|t| {
+        t.get(&question)
+            .is_some_and(|o| o.contains(option) || o.contains("*"))
+    })
 }
 
 /// The material ids an answer lists, checked against the item's materials.

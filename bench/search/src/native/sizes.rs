@@ -76,6 +76,9 @@ pub fn sizes(app: &Path, dist: Option<&Path>) -> Result<Value> {
             );
             result["pagefind"] = json!({"files": files, "bytes": raw, "code": code});
         }
+        if let Some(v) = precheck_sizes(dist)? {
+            result["precheck_data"] = v;
+        }
         let idx = dist.join(portal_search::CHUNK_DIR);
         if idx.is_dir() {
             let (raw, br) = folder_sizes(&idx)?;
@@ -131,4 +134,31 @@ fn walk(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
         }
     }
     Ok(out)
+}
+
+/// The pre-check data each item page embeds (`items/*/precheck.json`, the
+/// same bytes as the page's `<script type="application/json">`): what the
+/// questionnaire adds to a page besides the app's code.
+fn precheck_sizes(dist: &Path) -> Result<Option<Value>> {
+    let Ok(entries) = std::fs::read_dir(dist.join("items")) else {
+        return Ok(None);
+    };
+    let mut br = Vec::new();
+    for e in entries.flatten() {
+        if let Ok(bytes) = std::fs::read(e.path().join("precheck.json")) {
+            br.push(crate::brotli_len(&bytes, 11) as f64);
+        }
+    }
+    if br.is_empty() {
+        return Ok(None);
+    }
+    let s = crate::summary(&br);
+    println!(
+        "pre-check data of {} item pages, brotli-11: p50 {}, p95 {}, max {}",
+        s.n,
+        kb(s.p50),
+        kb(s.p95),
+        kb(s.max)
+    );
+    Ok(Some(json!(s)))
 }

@@ -1,11 +1,13 @@
 //! The page side: enhances the plain search form into a combobox with
 //! results as you type, the `/search/` page into live results with facets,
-//! and the case-status form into an in-place lookup. Loaded lazily by
+//! the case-status form into an in-place lookup, and an item's pre-check
+//! (办前自测) into a questionnaire answered in place. Loaded lazily by
 //! `portal.js` when someone focuses the search box (or opens a page that
 //! uses it); without it every page still works.
 
 mod cases;
 mod page;
+mod precheck;
 mod search;
 mod worker;
 
@@ -37,5 +39,6 @@ fn main() {
         view! { <Results initial=rendered /> }.into_any()
     });
     cases::enhance();
+    precheck::enhance();
     html().set_attribute("data-app-state", "ready").ok();
 }
