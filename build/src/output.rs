@@ -143,7 +143,19 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
     let dir = dir.unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+    let mut builder = tempfile::Builder::new();
+    // A temp file is private (0600); content files are read by the build,
+    // git and web servers, so keep the old file's mode or use 0644.
+    #[cfg(unix)]
+    let mode = {
+        use std::os::unix::fs::PermissionsExt;
+        let old = std::fs::metadata(path).map(|m| m.permissions().mode() & 0o7777);
+        std::fs::Permissions::from_mode(old.unwrap_or(0o644))
+    };
+    #[cfg(unix)]
+    builder.permissions(mode);
+    let mut tmp = builder
+        .tempfile_in(dir)
         .with_context(|| format!("cannot write in {}", dir.display()))?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;

@@ -1,10 +1,10 @@
 //! `portal build`: checks the content, renders every page into a staging
 //! folder and swaps it into place only when everything succeeded.
 
-use crate::output::{self, Staging};
-use crate::views::{self, Ctx};
 use crate::changelog::History;
+use crate::output::{self, Staging};
 use crate::updates::Log;
+use crate::views::{self, Ctx};
 use crate::{app_files, console, exports, load, search_index};
 use anyhow::{Context, Result};
 use chrono::{Datelike, NaiveDate};

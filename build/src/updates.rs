@@ -58,7 +58,7 @@ impl<'e> Log<'e> {
             .collect();
         // Newest first; among the same day, the later line first.
         out.reverse();
-        out.sort_by(|a, b| b.0.date.cmp(&a.0.date));
+        out.sort_by_key(|e| std::cmp::Reverse(e.0.date));
         Log { entries: out }
     }
 
@@ -148,13 +148,19 @@ impl Site<'_> {
             .departments
             .iter()
             .map(|d| {
-                let keep = |e: &Entry| e.change.subject == Subject::Item && e.change.department == d.id;
+                let keep =
+                    |e: &Entry| e.change.subject == Subject::Item && e.change.department == d.id;
                 (d, log.filter(keep))
             })
             .collect();
         let kinds: Vec<_> = Aspect::ALL
             .iter()
-            .map(|a| (*a, log.filter(|e| e.change.changes.iter().any(|c| c.aspect == *a))))
+            .map(|a| {
+                (
+                    *a,
+                    log.filter(|e| e.change.changes.iter().any(|c| c.aspect == *a)),
+                )
+            })
             .collect();
         let dept_links: Vec<_> = departments
             .iter()
@@ -174,7 +180,12 @@ impl Site<'_> {
             "变更记录",
             context! { heading => "变更记录", entries => shown, total => all.len(), filters => filters.clone(), feed_url => ctx.link(&Route::Feed) },
         )?;
-        self.feed(&Route::Feed, &format!("{}：变更记录", ctx.catalog.site.name), &Route::Updates, &all)?;
+        self.feed(
+            &Route::Feed,
+            &format!("{}：变更记录", ctx.catalog.site.name),
+            &Route::Updates,
+            &all,
+        )?;
         for (d, entries) in &departments {
             let heading = format!("{}的变更记录", d.name);
             let feed = Route::DepartmentFeed(d.id.clone());
@@ -185,7 +196,12 @@ impl Site<'_> {
                 &heading,
                 context! { heading => &heading, entries => entries, total => entries.len(), filters => filters.clone(), feed_url => ctx.link(&feed) },
             )?;
-            self.feed(&feed, &format!("{}：{heading}", ctx.catalog.site.name), &page, entries)?;
+            self.feed(
+                &feed,
+                &format!("{}：{heading}", ctx.catalog.site.name),
+                &page,
+                entries,
+            )?;
         }
         for (a, entries) in &kinds {
             let heading = format!("变更记录：{}", a.label());
@@ -204,7 +220,9 @@ impl Site<'_> {
         let ctx = self.ctx;
         let entries = &entries[..entries.len().min(FEED_ENTRIES)];
         // A feed's date is its newest entry's, so unchanged feeds stay byte-identical.
-        let updated = entries.first().map_or(ctx.today.to_string(), |e| e.date.clone());
+        let updated = entries
+            .first()
+            .map_or(ctx.today.to_string(), |e| e.date.clone());
         let feed = context! {
             title => title,
             id => ctx.absolute_route(route),

@@ -38,7 +38,9 @@ pub fn import(args: ImportArgs, today: chrono::NaiveDate) -> Result<ExitCode> {
     }
     if !args.apply {
         if !plan.is_noop() {
-            eprintln!("Dry run: nothing was written. Run again with --apply to write these changes.");
+            eprintln!(
+                "Dry run: nothing was written. Run again with --apply to write these changes."
+            );
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -50,7 +52,11 @@ pub fn import(args: ImportArgs, today: chrono::NaiveDate) -> Result<ExitCode> {
     eprintln!(
         "Wrote {} file(s){} in {}.",
         applied.written.len(),
-        if applied.deleted.is_empty() { String::new() } else { format!(", deleted {}", applied.deleted.len()) },
+        if applied.deleted.is_empty() {
+            String::new()
+        } else {
+            format!(", deleted {}", applied.deleted.len())
+        },
         args.content.display()
     );
     after_apply(&args.content, today)
@@ -62,10 +68,14 @@ fn after_apply(content: &Path, today: chrono::NaiveDate) -> Result<ExitCode> {
     let loaded = load::check(content, today);
     let errors = console::report(&loaded.problems);
     if errors == 0 {
-        eprintln!("`portal check` passes. Review with `git diff`, then `portal publish` to record the change log.");
+        eprintln!(
+            "`portal check` passes. Review with `git diff`, then `portal publish` to record the change log."
+        );
         Ok(ExitCode::SUCCESS)
     } else {
-        eprintln!("The sheet was imported, but `portal check` finds the {errors} error(s) above: fix them in the files named (the sheet cannot say everything an item needs).");
+        eprintln!(
+            "The sheet was imported, but `portal check` finds the {errors} error(s) above: fix them in the files named (the sheet cannot say everything an item needs)."
+        );
         Ok(ExitCode::FAILURE)
     }
 }
@@ -108,7 +118,10 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
     let errors = loaded.problems.iter().filter(|p| p.is_error()).count();
     if errors > 0 {
         console::report(&loaded.problems);
-        bail!("{errors} error(s) in {}: the export would leave out what fails to load; fix them first", args.content.display());
+        bail!(
+            "{errors} error(s) in {}: the export would leave out what fails to load; fix them first",
+            args.content.display()
+        );
     }
     let sheets = export::sheets(&loaded.catalog);
     let files = export::write(&sheets, format, &args.out)?;
@@ -141,7 +154,10 @@ pub fn diff(args: DiffArgs) -> Result<ExitCode> {
         let errors = loaded.problems.iter().filter(|p| p.is_error()).count();
         if errors > 0 {
             console::report(&loaded.problems);
-            bail!("{errors} error(s) in {}: what fails to load would show as removed; fix them first", dir.display());
+            bail!(
+                "{errors} error(s) in {}: what fails to load would show as removed; fix them first",
+                dir.display()
+            );
         }
         Ok(loaded.catalog)
     };
@@ -176,7 +192,10 @@ pub struct PublishArgs {
 
 pub fn publish(args: PublishArgs, today: chrono::NaiveDate) -> Result<ExitCode> {
     let date = args.date.unwrap_or(today);
-    console::step(&format!("Comparing {} with its last publication", args.content.display()));
+    console::step(&format!(
+        "Comparing {} with its last publication",
+        args.content.display()
+    ));
     let published = changelog::publish(&args.content, date)?;
     let history = args.content.join(changelog::DIR);
     if published.first {
@@ -190,7 +209,11 @@ pub fn publish(args: PublishArgs, today: chrono::NaiveDate) -> Result<ExitCode> 
     } else {
         let changes: Vec<_> = published.entries.iter().map(|e| e.change.clone()).collect();
         changes::print(&changes);
-        eprintln!("Recorded {} change-log entries dated {date}. Commit {} and build.", changes.len(), history.display());
+        eprintln!(
+            "Recorded {} change-log entries dated {date}. Commit {} and build.",
+            changes.len(),
+            history.display()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

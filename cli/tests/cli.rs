@@ -313,8 +313,20 @@ fn import_is_a_dry_run_until_apply_and_errors_name_the_cell() {
     copy(std::path::Path::new(&fixture()), &content);
     let sheet = dir.path().join("list.csv");
     let c = content.to_str().unwrap();
-    let out = portal(&["export", "--format", "csv", "--content", c, "--out", sheet.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = portal(&[
+        "export",
+        "--format",
+        "csv",
+        "--content",
+        c,
+        "--out",
+        sheet.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = std::fs::read_to_string(&sheet).unwrap();
     let edited = text.replace("20 个自然日", "10 个自然日");
     assert_ne!(text, edited, "the fixture's promised limit is in the sheet");

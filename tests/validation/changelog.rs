@@ -17,7 +17,9 @@ fn day(d: &str) -> NaiveDate {
 fn build(content: &Path) -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
     let public = Path::new(env!("CARGO_MANIFEST_DIR")).join("../public");
-    assert!(portal_build::site::build(content, &public, &out.path().join("dist"), today()).unwrap());
+    assert!(
+        portal_build::site::build(content, &public, &out.path().join("dist"), today()).unwrap()
+    );
     out
 }
 
@@ -39,9 +41,24 @@ fn published_twice() -> tempfile::TempDir {
     let first = changelog::publish(content.path(), day("2025-11-01")).unwrap();
     assert!(first.first);
     let c = content.path();
-    edit(c, ID_CARD, "promised_limit = { days = 20, unit = \"calendar\" }", "promised_limit = { days = 10, unit = \"calendar\" }");
-    edit(c, ID_CARD, "[[situations]]", "[[materials]]\nid = \"temp-proof\"\nname = \"临时身份证明申请表\"\nsource = \"centre\"\noriginals = 1\nrequirement = \"later\"\nform = true\nblank_form = \"forms/id-card-application.txt\"\n\n[[situations]]");
-    edit(c, "disclosures/normative/new-rules.md", "validity = \"in_force\"", "validity = \"amended\"");
+    edit(
+        c,
+        ID_CARD,
+        "promised_limit = { days = 20, unit = \"calendar\" }",
+        "promised_limit = { days = 10, unit = \"calendar\" }",
+    );
+    edit(
+        c,
+        ID_CARD,
+        "[[situations]]",
+        "[[materials]]\nid = \"temp-proof\"\nname = \"临时身份证明申请表\"\nsource = \"centre\"\noriginals = 1\nrequirement = \"later\"\nform = true\nblank_form = \"forms/id-card-application.txt\"\n\n[[situations]]",
+    );
+    edit(
+        c,
+        "disclosures/normative/new-rules.md",
+        "validity = \"in_force\"",
+        "validity = \"amended\"",
+    );
     let second = changelog::publish(c, day("2025-11-15")).unwrap();
     assert!(!second.first);
     let summaries: Vec<String> = second.entries.iter().map(|e| e.change.summary()).collect();
@@ -69,21 +86,44 @@ fn the_feeds_are_valid_atom_and_name_the_changed_material() {
         .iter()
         .find(|e| e.links.iter().any(|l| l.href == ITEM_URL))
         .unwrap_or_else(|| panic!("no entry links the item:\n{xml}"));
-    let body = entry.content.as_ref().and_then(|c| c.body.clone()).unwrap_or_default();
+    let body = entry
+        .content
+        .as_ref()
+        .and_then(|c| c.body.clone())
+        .unwrap_or_default();
     assert!(body.contains("新增材料「临时身份证明申请表」"), "{body}");
     assert!(body.contains("承诺时限 20 → 10 个自然日"), "{body}");
-    let midnight_in_china = chrono::DateTime::parse_from_rfc3339("2025-11-15T00:00:00+08:00").unwrap();
+    let midnight_in_china =
+        chrono::DateTime::parse_from_rfc3339("2025-11-15T00:00:00+08:00").unwrap();
     assert_eq!(entry.updated.unwrap(), midnight_in_china);
-    assert!(entry.id.starts_with("tag:zwfw.test.example.gov.cn,2025-11-15:"), "{}", entry.id);
+    assert!(
+        entry
+            .id
+            .starts_with("tag:zwfw.test.example.gov.cn,2025-11-15:"),
+        "{}",
+        entry.id
+    );
     let ids: std::collections::HashSet<_> = feed.entries.iter().map(|e| &e.id).collect();
     assert_eq!(ids.len(), feed.entries.len(), "entry ids are unique");
     // The department's own feed has the item, not the document.
     let dept = read(&out, "updates/departments/public-security.xml");
     let dept = feed_rs::parser::parse(dept.as_bytes()).unwrap();
     assert_eq!(dept.entries.len(), 1);
-    assert!(dept.entries[0].summary.as_ref().unwrap().content.contains("临时身份证明申请表"));
+    assert!(
+        dept.entries[0]
+            .summary
+            .as_ref()
+            .unwrap()
+            .content
+            .contains("临时身份证明申请表")
+    );
     let other = read(&out, "updates/departments/market-regulation.xml");
-    assert!(feed_rs::parser::parse(other.as_bytes()).unwrap().entries.is_empty());
+    assert!(
+        feed_rs::parser::parse(other.as_bytes())
+            .unwrap()
+            .entries
+            .is_empty()
+    );
 }
 
 #[test]
@@ -91,7 +131,10 @@ fn updates_pages_and_item_pages_show_the_changes() {
     let content = published_twice();
     let out = build(content.path());
     let updates = read(&out, "updates/index.html");
-    assert!(updates.contains("新增材料「临时身份证明申请表」"), "{updates}");
+    assert!(
+        updates.contains("新增材料「临时身份证明申请表」"),
+        "{updates}"
+    );
     assert!(updates.contains("文件修改"));
     assert!(updates.contains("href=\"/updates.xml\""));
     // The filters are plain links to static pages.
@@ -119,14 +162,21 @@ fn the_log_survives_a_build_from_a_clean_copy_of_the_content() {
     let clean = tempfile::tempdir().unwrap();
     copy_dir(content.path(), clean.path());
     let second = build(clean.path());
-    for page in ["updates.xml", "updates/index.html", "updates/departments/public-security.xml"] {
+    for page in [
+        "updates.xml",
+        "updates/index.html",
+        "updates/departments/public-security.xml",
+    ] {
         assert_eq!(read(&first, page), read(&second, page), "{page}");
     }
     // Publishing unchanged content adds nothing; an earlier date is refused.
     let again = changelog::publish(content.path(), day("2025-11-16")).unwrap();
     assert!(again.entries.is_empty());
     let err = changelog::publish(content.path(), day("2025-11-02")).unwrap_err();
-    assert!(err.to_string().contains("before the last publication"), "{err}");
+    assert!(
+        err.to_string().contains("before the last publication"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -140,6 +190,11 @@ fn the_first_publication_records_documents_on_their_own_dates() {
         .collect();
     assert_eq!(entries.len(), 2, "{entries:?}");
     assert!(entries.iter().all(|(_, id)| id.starts_with("normative/")));
-    assert!(first.entries.iter().all(|e| e.change.event == portal_core::diff::Event::Published));
+    assert!(
+        first
+            .entries
+            .iter()
+            .all(|e| e.change.event == portal_core::diff::Event::Published)
+    );
     assert_eq!(entries[0].0, "2021-02-03");
 }

@@ -64,7 +64,11 @@ fn read_entries(path: &Path) -> Result<Vec<Entry>> {
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     };
     let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         let entry = serde_json::from_str(line).with_context(|| {
             format!(
                 "{}:{}: not a change-log entry (this file is written by `portal publish`; restore it from git)",
@@ -95,19 +99,31 @@ pub fn publish(content: &Path, date: NaiveDate) -> Result<Published> {
     let errors = loaded.problems.iter().filter(|p| p.is_error()).count();
     if errors > 0 {
         crate::console::report(&loaded.problems);
-        bail!("{errors} error(s) in {}: only checked content can be published; nothing was recorded", content.display());
+        bail!(
+            "{errors} error(s) in {}: only checked content can be published; nothing was recorded",
+            content.display()
+        );
     }
     let history = History::read(content)?;
     let catalog = &loaded.catalog;
     let (first, entries) = match &history.snapshot {
         Some(s) => {
-            if let Some(last) = history.entries.last().map(|e| e.date).max(Some(s.published)) {
-                if date < last {
-                    bail!("--date {date} is before the last publication ({last}): the log must stay in date order");
-                }
+            if let Some(last) = history
+                .entries
+                .last()
+                .map(|e| e.date)
+                .max(Some(s.published))
+                && date < last
+            {
+                bail!(
+                    "--date {date} is before the last publication ({last}): the log must stay in date order"
+                );
             }
             let changes = diff::diff(&s.side(), &Side::of(catalog));
-            let entries = changes.into_iter().map(|change| Entry { date, change }).collect();
+            let entries = changes
+                .into_iter()
+                .map(|change| Entry { date, change })
+                .collect();
             (false, entries)
         }
         None => (true, baseline(catalog)),
@@ -127,7 +143,10 @@ fn baseline(catalog: &Catalog) -> Vec<Entry> {
         .into_iter()
         .filter(|c| c.event == Event::Published)
         .filter_map(|change| {
-            let doc = side.disclosures.iter().find(|(slug, _)| *slug == change.id)?;
+            let doc = side
+                .disclosures
+                .iter()
+                .find(|(slug, _)| *slug == change.id)?;
             Some(Entry {
                 date: doc.1.published,
                 change,

@@ -34,7 +34,10 @@ enum LineRef<'a> {
 enum Line {
     Published(NaiveDate),
     Item(Box<Item>),
-    Disclosure { slug: String, meta: Box<DisclosureMeta> },
+    Disclosure {
+        slug: String,
+        meta: Box<DisclosureMeta>,
+    },
 }
 
 impl Snapshot {
@@ -57,7 +60,11 @@ impl Snapshot {
     pub fn side(&self) -> Side<'_> {
         Side {
             items: self.items.iter().collect(),
-            disclosures: self.disclosures.iter().map(|(s, m)| (s.as_str(), m)).collect(),
+            disclosures: self
+                .disclosures
+                .iter()
+                .map(|(s, m)| (s.as_str(), m))
+                .collect(),
         }
     }
 
@@ -73,7 +80,11 @@ impl Snapshot {
             items: Vec::new(),
             disclosures: Vec::new(),
         };
-        for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        for (n, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
             let line: Line = serde_json::from_str(line).with_context(|| {
                 format!(
                     "{}:{}: not a line of the published snapshot (written by `portal publish`; restore it from git)",

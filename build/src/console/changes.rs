@@ -19,7 +19,11 @@ pub fn write(out: &mut impl Write, changes: &[Change]) -> io::Result<()> {
         writeln!(out, "  {mark} {} {}", c.id, c.summary())?;
     }
     if changes.len() > MAX_LINES {
-        writeln!(out, "  … and {} more (use --json for all)", changes.len() - MAX_LINES)?;
+        writeln!(
+            out,
+            "  … and {} more (use --json for all)",
+            changes.len() - MAX_LINES
+        )?;
     }
     writeln!(out, "{}", totals(changes))
 }

@@ -43,14 +43,34 @@ use Column::*;
 /// Sheet 1, in the order the export writes them: (column, header, variants).
 pub const ITEM_COLUMNS: &[(Column, &str, &[&str])] = &[
     (Name, "事项名称", &["名称", "事项"]),
-    (Code, "事项编码", &["编码", "实施编码", "事项代码", "实施清单编码"]),
+    (
+        Code,
+        "事项编码",
+        &["编码", "实施编码", "事项代码", "实施清单编码"],
+    ),
     (ItemType, "事项类型", &["类型", "权力类型", "事项类别"]),
-    (Department, "实施主体", &["实施机构", "实施部门", "实施主体名称", "办理部门"]),
+    (
+        Department,
+        "实施主体",
+        &["实施机构", "实施部门", "实施主体名称", "办理部门"],
+    ),
     (Audience, "服务对象", &["面向对象", "办理对象"]),
     (Handling, "办件类型", &["办件类别", "办理类型"]),
-    (Statutory, "法定办结时限", &["法定时限", "法定期限", "法定办理时限"]),
-    (Promised, "承诺办结时限", &["承诺时限", "承诺期限", "承诺办理时限"]),
-    (Visits, "到办事现场次数", &["到现场次数", "跑动次数", "到现场办理次数", "办事现场次数"]),
+    (
+        Statutory,
+        "法定办结时限",
+        &["法定时限", "法定期限", "法定办理时限"],
+    ),
+    (
+        Promised,
+        "承诺办结时限",
+        &["承诺时限", "承诺期限", "承诺办理时限"],
+    ),
+    (
+        Visits,
+        "到办事现场次数",
+        &["到现场次数", "跑动次数", "到现场办理次数", "办事现场次数"],
+    ),
     (Charged, "是否收费", &["收费"]),
     (FeeStandard, "收费标准", &["收费项目", "收费项目及标准"]),
     (FeeBasis, "收费依据", &["收费标准依据"]),
@@ -58,8 +78,16 @@ pub const ITEM_COLUMNS: &[(Column, &str, &[&str])] = &[
     (Place, "办理地点", &["受理地点", "办公地点"]),
     (Hours, "办理时间", &["受理时间", "办公时间"]),
     (Enquiry, "咨询电话", &["咨询方式"]),
-    (Complaint, "监督投诉电话", &["投诉电话", "监督电话", "监督投诉方式"]),
-    (Online, "网上办理地址", &["网办地址", "在线办理地址", "网上办理链接"]),
+    (
+        Complaint,
+        "监督投诉电话",
+        &["投诉电话", "监督电话", "监督投诉方式"],
+    ),
+    (
+        Online,
+        "网上办理地址",
+        &["网办地址", "在线办理地址", "网上办理链接"],
+    ),
     (Level, "行使层级", &["层级"]),
 ];
 
@@ -72,7 +100,11 @@ pub const MATERIAL_COLUMNS: &[(Column, &str, &[&str])] = &[
     (Originals, "原件份数", &["原件数量", "原件"]),
     (Copies, "复印件份数", &["复印件数量", "复印件"]),
     (Medium, "材料形式", &["介质要求", "材料介质"]),
-    (Requirement, "是否必要", &["必要性", "是否必需", "必要性及描述"]),
+    (
+        Requirement,
+        "是否必要",
+        &["必要性", "是否必需", "必要性及描述"],
+    ),
     (Notes, "填报须知", &["备注", "受理标准", "填写说明"]),
     (BlankForm, "空白表格", &["空表", "空白表格下载"]),
 ];
@@ -108,7 +140,10 @@ pub fn half_width(c: char) -> char {
 }
 
 /// The column a header names in `columns`, if any.
-pub fn find(columns: &[(Column, &'static str, &[&str])], header: &str) -> Option<(Column, &'static str)> {
+pub fn find(
+    columns: &[(Column, &'static str, &[&str])],
+    header: &str,
+) -> Option<(Column, &'static str)> {
     let key = normalize(header);
     if key.is_empty() {
         return None;
@@ -162,9 +197,15 @@ mod tests {
                 assert_eq!(found, Some(Column::Statutory), "{header}");
             }
         }
-        assert_eq!(find(ITEM_COLUMNS, "承诺时限（自然日）").map(|f| f.0), Some(Column::Promised));
+        assert_eq!(
+            find(ITEM_COLUMNS, "承诺时限（自然日）").map(|f| f.0),
+            Some(Column::Promised)
+        );
         assert_eq!(unit_hint("承诺时限（自然日）"), DayUnit::Calendar);
-        assert_eq!(find(ITEM_COLUMNS, "事项编码").map(|f| f.1), Some("事项编码"));
+        assert_eq!(
+            find(ITEM_COLUMNS, "事项编码").map(|f| f.1),
+            Some("事项编码")
+        );
         assert_eq!(find(ITEM_COLUMNS, "备注"), None);
     }
 

@@ -28,20 +28,58 @@ pub struct Sheets {
 /// example item of the demo district with two materials.
 pub fn template() -> Sheets {
     let item = [
-        "临时居民身份证申领", "330199-GA-0901", "行政确认", "云溪区公安分局", "自然人", "承诺件",
-        "3个工作日", "3个工作日", "1", "是", "临时居民身份证工本费：10 元/每证",
+        "临时居民身份证申领",
+        "330199-GA-0901",
+        "行政确认",
+        "云溪区公安分局",
+        "自然人",
+        "承诺件",
+        "3个工作日",
+        "3个工作日",
+        "1",
+        "是",
+        "临时居民身份证工本费：10 元/每证",
         "《国家发展改革委 财政部关于居民身份证收费标准及有关问题的通知》（发改价格〔2003〕2322号）",
         "《中华人民共和国居民身份证法》第十四条",
         "区政务服务中心公安户政窗口：临江市云溪区云溪大道 288 号市民服务中心 1 楼",
-        "周一至周五 9:00–12:00，13:30–17:00", "0571-8888 0101", "12345", "", "县（区）级",
+        "周一至周五 9:00–12:00，13:30–17:00",
+        "0571-8888 0101",
+        "12345",
+        "",
+        "县（区）级",
     ];
     let materials = [
-        ["330199-GA-0901", "临时居民身份证申领", "居民户口簿", "政府部门核发", "1", "0", "纸质", "必要", "核验后当场退还。", ""],
-        ["330199-GA-0901", "临时居民身份证申领", "数码相片采集回执", "其他机构出具", "1", "0", "纸质或电子", "必要", "近 6 个月内白底免冠彩色照片。", ""],
+        [
+            "330199-GA-0901",
+            "临时居民身份证申领",
+            "居民户口簿",
+            "政府部门核发",
+            "1",
+            "0",
+            "纸质",
+            "必要",
+            "核验后当场退还。",
+            "",
+        ],
+        [
+            "330199-GA-0901",
+            "临时居民身份证申领",
+            "数码相片采集回执",
+            "其他机构出具",
+            "1",
+            "0",
+            "纸质或电子",
+            "必要",
+            "近 6 个月内白底免冠彩色照片。",
+            "",
+        ],
     ];
     let text = |r: &[&str]| r.iter().map(|c| c.to_string()).collect::<Vec<_>>();
     Sheets {
-        items: vec![ITEM_COLUMNS.iter().map(|c| c.1.to_string()).collect(), text(&item)],
+        items: vec![
+            ITEM_COLUMNS.iter().map(|c| c.1.to_string()).collect(),
+            text(&item),
+        ],
         materials: std::iter::once(MATERIAL_COLUMNS.iter().map(|c| c.1.to_string()).collect())
             .chain(materials.iter().map(|r| text(r)))
             .collect(),
@@ -58,10 +96,22 @@ pub fn sheets(catalog: &Catalog) -> Sheets {
         materials: vec![MATERIAL_COLUMNS.iter().map(|c| c.1.to_string()).collect()],
     };
     for item in items {
-        let dept = names.get(item.department.as_str()).map_or(item.department.as_str(), |n| n);
-        out.items.push(ITEM_COLUMNS.iter().map(|c| item_cell(item, dept, c.0)).collect());
+        let dept = names
+            .get(item.department.as_str())
+            .map_or(item.department.as_str(), |n| n);
+        out.items.push(
+            ITEM_COLUMNS
+                .iter()
+                .map(|c| item_cell(item, dept, c.0))
+                .collect(),
+        );
         for m in &item.materials {
-            out.materials.push(MATERIAL_COLUMNS.iter().map(|c| material_cell(item, m, c.0)).collect());
+            out.materials.push(
+                MATERIAL_COLUMNS
+                    .iter()
+                    .map(|c| material_cell(item, m, c.0))
+                    .collect(),
+            );
         }
     }
     out
@@ -89,7 +139,12 @@ fn item_cell(item: &Item, dept: &str, col: Column) -> String {
         Code => item.code.clone(),
         ItemType => item.item_type.label().into(),
         Department => dept.into(),
-        Audience => item.audience.iter().map(|a| a.label()).collect::<Vec<_>>().join("、"),
+        Audience => item
+            .audience
+            .iter()
+            .map(|a| a.label())
+            .collect::<Vec<_>>()
+            .join("、"),
         Handling => item.handling.label().into(),
         Statutory => item.statutory_limit.map(|l| l.label()).unwrap_or_default(),
         Promised => match (item.promised_limit, item.handling) {
@@ -98,9 +153,26 @@ fn item_cell(item: &Item, dept: &str, col: Column) -> String {
             (None, _) => String::new(),
         },
         Visits => item.visits.to_string(),
-        Charged => (if item.fees.as_ref().is_some_and(|f| f.charged) { "是" } else { "否" }).into(),
-        FeeStandard => lines(item.fees.iter().flat_map(|f| &f.items).map(fee_text).collect()),
-        FeeBasis => lines(item.fees.iter().flat_map(|f| &f.items).map(|f| f.basis.clone()).collect()),
+        Charged => (if item.fees.as_ref().is_some_and(|f| f.charged) {
+            "是"
+        } else {
+            "否"
+        })
+        .into(),
+        FeeStandard => lines(
+            item.fees
+                .iter()
+                .flat_map(|f| &f.items)
+                .map(fee_text)
+                .collect(),
+        ),
+        FeeBasis => lines(
+            item.fees
+                .iter()
+                .flat_map(|f| &f.items)
+                .map(|f| f.basis.clone())
+                .collect(),
+        ),
         LegalBasis => lines(item.legal_basis.iter().map(legal_basis_text).collect()),
         Place => window_cells(&item.windows).0,
         Hours => window_cells(&item.windows).1,
@@ -162,7 +234,10 @@ fn write_xlsx(sheets: &Sheets, out: &Path) -> Result<()> {
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
     let wrap = Format::new().set_text_wrap();
-    for (name, rows) in [(ITEMS_SHEET, &sheets.items), (MATERIALS_SHEET, &sheets.materials)] {
+    for (name, rows) in [
+        (ITEMS_SHEET, &sheets.items),
+        (MATERIALS_SHEET, &sheets.materials),
+    ] {
         let sheet = book.add_worksheet();
         sheet.set_name(name)?;
         for (r, row) in rows.iter().enumerate() {

@@ -87,7 +87,10 @@ fn new_item(
     // A column that is there but unreadable has its error already.
     let mut need = |col: C, name: &str, present: bool| {
         if !present && !at.has(col) {
-            let msg = format!("{} is not in the catalog yet: a new item needs a {name} column", row.code);
+            let msg = format!(
+                "{} is not in the catalog yet: a new item needs a {name} column",
+                row.code
+            );
             errors.push(at.error(C::Code, msg));
         }
     };
@@ -116,6 +119,8 @@ fn new_item(
         conditions: vec![],
         materials: vec![],
         situations: vec![],
+        eligibility: vec![],
+        examples: vec![],
         steps: vec![],
         fees: None,
         legal_basis: vec![],
@@ -141,7 +146,9 @@ fn fees(item: &mut Item, row: &ItemRow, at: &Row, errors: &mut Vec<CellError>) {
         return;
     }
     let old = item.fees.clone();
-    let charged = row.charged.unwrap_or_else(|| old.as_ref().is_some_and(|f| f.charged));
+    let charged = row
+        .charged
+        .unwrap_or_else(|| old.as_ref().is_some_and(|f| f.charged));
     let items = match &row.fees {
         Some(items) => items
             .iter()
@@ -159,13 +166,20 @@ fn fees(item: &mut Item, row: &ItemRow, at: &Row, errors: &mut Vec<CellError>) {
         None => old.as_ref().map(|f| f.items.clone()).unwrap_or_default(),
     };
     if !charged && !items.is_empty() && row.fees.is_some() {
-        errors.push(at.error(C::FeeStandard, "是否收费 says 否 but fees are listed: clear them or write 是".into()));
+        errors.push(at.error(
+            C::FeeStandard,
+            "是否收费 says 否 but fees are listed: clear them or write 是".into(),
+        ));
         return;
     }
     let waivers = old.as_ref().map(|f| f.waivers.clone()).unwrap_or_default();
     let unchanged_none = old.is_none() && !charged && items.is_empty();
     if !unchanged_none {
-        item.fees = Some(Fees { charged, items, waivers });
+        item.fees = Some(Fees {
+            charged,
+            items,
+            waivers,
+        });
     }
 }
 
@@ -173,7 +187,9 @@ fn fees(item: &mut Item, row: &ItemRow, at: &Row, errors: &mut Vec<CellError>) {
 fn keep_texts(new: &[LegalBasis], old: &[LegalBasis]) -> Vec<LegalBasis> {
     new.iter()
         .map(|n| {
-            let same = old.iter().find(|o| o.law == n.law && o.article == n.article);
+            let same = old
+                .iter()
+                .find(|o| o.law == n.law && o.article == n.article);
             LegalBasis {
                 text: same.map(|o| o.text.clone()).unwrap_or_default(),
                 ..n.clone()

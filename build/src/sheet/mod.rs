@@ -10,8 +10,8 @@
 pub mod columns;
 pub mod export;
 mod merge;
-pub mod report;
 pub mod read;
+pub mod report;
 pub mod rows;
 mod toml_patch;
 pub mod values;
@@ -60,7 +60,10 @@ pub fn plan(sheet: &Path, content: &Path, today: NaiveDate, delete_missing: bool
     let broken = loaded.problems.iter().filter(|p| p.is_error()).count();
     if broken > 0 {
         crate::console::report(&loaded.problems);
-        bail!("{broken} error(s) in {}: an import needs content that loads; fix them first (`portal check`)", content.display());
+        bail!(
+            "{broken} error(s) in {}: an import needs content that loads; fix them first (`portal check`)",
+            content.display()
+        );
     }
     let catalog = loaded.catalog;
     let (mut errors, mut notes) = (Vec::new(), Vec::new());
@@ -71,7 +74,14 @@ pub fn plan(sheet: &Path, content: &Path, today: NaiveDate, delete_missing: bool
         .as_ref()
         .map(|t| rows::materials(t, &codes, &mut errors, &mut notes))
         .unwrap_or_default();
-    let merged = merge_all(&book.items, &item_rows, &material_rows, &catalog, today, &mut errors);
+    let merged = merge_all(
+        &book.items,
+        &item_rows,
+        &material_rows,
+        &catalog,
+        today,
+        &mut errors,
+    );
     let mut plan = Plan {
         source: book.items.file.clone(),
         encoding: book.encoding,
@@ -102,12 +112,22 @@ fn merge_all(
         .map(|i| (i.value.code.as_str(), (i.file.as_str(), &i.value)))
         .collect();
     let depts = merge::Departments(&catalog.departments);
-    let Some(header) = rows::header(table, columns::ITEM_COLUMNS, &[], &mut Vec::new(), &mut Vec::new()) else {
+    let Some(header) = rows::header(
+        table,
+        columns::ITEM_COLUMNS,
+        &[],
+        &mut Vec::new(),
+        &mut Vec::new(),
+    ) else {
         return Vec::new();
     };
     let mut out = Vec::new();
     for r in item_rows {
-        let at = rows::Row { table, header: &header, row: r.row };
+        let at = rows::Row {
+            table,
+            header: &header,
+            row: r.row,
+        };
         let old = existing.get(r.code.as_str());
         let materials = material_rows.get(&r.code).map(Vec::as_slice);
         if let Some(new) = merge::item(r, materials, old.map(|o| o.1), &depts, &at, today, errors) {
@@ -119,7 +139,12 @@ fn merge_all(
 
 impl Plan {
     /// Fills in the diff, the files to write and the items left out.
-    fn compare(&mut self, catalog: &Catalog, merged: Vec<(Option<(String, Item)>, Item)>, codes: &HashSet<&str>) {
+    fn compare(
+        &mut self,
+        catalog: &Catalog,
+        merged: Vec<(Option<(String, Item)>, Item)>,
+        codes: &HashSet<&str>,
+    ) {
         for (old, new) in merged {
             let change = match &old {
                 Some((_, o)) => diff::diff_item(o, &new),
@@ -142,7 +167,11 @@ impl Plan {
                 });
                 continue;
             }
-            self.writes.push(Write { file, old: old.map(|o| o.1), new });
+            self.writes.push(Write {
+                file,
+                old: old.map(|o| o.1),
+                new,
+            });
         }
         self.missing = catalog
             .items
@@ -151,7 +180,8 @@ impl Plan {
             .map(|i| (i.value.code.clone(), i.file.clone()))
             .collect();
         let before: Vec<&Item> = catalog.items.iter().map(|i| &i.value).collect();
-        let mut after: HashMap<&str, &Item> = before.iter().map(|i| (i.code.as_str(), *i)).collect();
+        let mut after: HashMap<&str, &Item> =
+            before.iter().map(|i| (i.code.as_str(), *i)).collect();
         for w in &self.writes {
             after.insert(&w.new.code, &w.new);
         }
@@ -160,8 +190,14 @@ impl Plan {
                 after.remove(code.as_str());
             }
         }
-        let old = Side { items: before, disclosures: vec![] };
-        let new = Side { items: after.into_values().collect(), disclosures: vec![] };
+        let old = Side {
+            items: before,
+            disclosures: vec![],
+        };
+        let new = Side {
+            items: after.into_values().collect(),
+            disclosures: vec![],
+        };
         self.changes = diff::diff(&old, &new);
     }
 
@@ -175,9 +211,16 @@ impl Plan {
     /// the plan has errors.
     pub fn apply(&self, content: &Path, today: NaiveDate) -> Result<Applied> {
         if !self.errors.is_empty() {
-            bail!("{} error(s) in {}: nothing was written", self.errors.len(), self.source);
+            bail!(
+                "{} error(s) in {}: nothing was written",
+                self.errors.len(),
+                self.source
+            );
         }
-        let note = format!("Imported from {} on {today} by `portal import`.", self.source);
+        let note = format!(
+            "Imported from {} on {today} by `portal import`.",
+            self.source
+        );
         let mut staged = Vec::new();
         for w in &self.writes {
             let path = content.join(&w.file);
@@ -205,7 +248,8 @@ impl Plan {
         if self.delete_missing {
             for (_, file) in &self.missing {
                 let path = content.join(file);
-                std::fs::remove_file(&path).with_context(|| format!("cannot delete {}", path.display()))?;
+                std::fs::remove_file(&path)
+                    .with_context(|| format!("cannot delete {}", path.display()))?;
                 deleted.push(path);
             }
         }
@@ -225,6 +269,12 @@ pub struct Applied {
 /// An item code as a file name: the characters codes may hold.
 fn safe_name(code: &str) -> String {
     code.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }

@@ -63,8 +63,10 @@ pub fn read(path: &Path) -> Result<Workbook> {
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 fn read_workbook(path: &Path) -> Result<Workbook> {
@@ -83,7 +85,9 @@ fn read_workbook(path: &Path) -> Result<Workbook> {
         let range = book
             .worksheet_range(name)
             .with_context(|| format!("{}: cannot read the sheet {name}", path.display()))?;
-        let origin = range.start().map_or((0, 0), |(r, c)| (r as usize, c as usize));
+        let origin = range
+            .start()
+            .map_or((0, 0), |(r, c)| (r as usize, c as usize));
         let rows = range
             .rows()
             .map(|r| r.iter().map(cell_text).collect())
@@ -123,7 +127,9 @@ fn cell_text(d: &Data) -> String {
 
 /// Where the materials of `items.csv` live: `items-申请材料.csv` beside it.
 pub fn materials_csv(path: &Path) -> PathBuf {
-    let stem = path.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+    let stem = path
+        .file_stem()
+        .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
     path.with_file_name(format!("{stem}-{MATERIALS_SHEET}.csv"))
 }
 
@@ -146,16 +152,26 @@ fn read_csv_pair(path: &Path) -> Result<Workbook> {
 /// writes on Chinese Windows.
 fn read_csv(path: &Path) -> Result<(Table, &'static str)> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let (text, encoding) = decode(&bytes)
-        .with_context(|| format!("{}: the file is neither UTF-8 nor GB18030 text", path.display()))?;
+    let (text, encoding) = decode(&bytes).with_context(|| {
+        format!(
+            "{}: the file is neither UTF-8 nor GB18030 text",
+            path.display()
+        )
+    })?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for (n, record) in reader.records().enumerate() {
-        let record = record.with_context(|| format!("{}: line {}: not CSV", path.display(), n + 1))?;
-        rows.push(record.iter().map(|c| undo_formula_guard(c).to_string()).collect());
+        let record =
+            record.with_context(|| format!("{}: line {}: not CSV", path.display(), n + 1))?;
+        rows.push(
+            record
+                .iter()
+                .map(|c| undo_formula_guard(c).to_string())
+                .collect(),
+        );
     }
     let table = Table {
         sheet: None,

@@ -9,7 +9,10 @@ use std::io::{self, Write};
 const MAX_ERRORS: usize = 100;
 
 pub fn write(out: &mut impl Write, plan: &Plan) -> io::Result<()> {
-    let encoding = plan.encoding.map(|e| format!(", read as {e}")).unwrap_or_default();
+    let encoding = plan
+        .encoding
+        .map(|e| format!(", read as {e}"))
+        .unwrap_or_default();
     writeln!(
         out,
         "Read {}: {} item row(s), {} material row(s){encoding}.",
@@ -32,7 +35,10 @@ pub fn write(out: &mut impl Write, plan: &Plan) -> io::Result<()> {
         )?;
     }
     if plan.changes.is_empty() {
-        writeln!(out, "No changes: the content already says what the sheet says.")?;
+        writeln!(
+            out,
+            "No changes: the content already says what the sheet says."
+        )?;
     } else {
         writeln!(out, "Changes:")?;
         changes::write(out, &plan.changes)?;
@@ -49,7 +55,11 @@ fn missing(out: &mut impl Write, plan: &Plan) -> io::Result<()> {
     } else {
         "are kept (pass --delete-missing to delete them)"
     };
-    writeln!(out, "{} item(s) in the content are not in the sheet and {what}:", plan.missing.len())?;
+    writeln!(
+        out,
+        "{} item(s) in the content are not in the sheet and {what}:",
+        plan.missing.len()
+    )?;
     for (code, file) in plan.missing.iter().take(20) {
         writeln!(out, "  {code} ({file})")?;
     }

@@ -52,7 +52,11 @@ pub fn header(
     errors: &mut Vec<CellError>,
     notes: &mut Vec<CellError>,
 ) -> Option<Header> {
-    let known = |row: &Vec<String>| row.iter().filter(|h| columns::find(defs, h).is_some()).count();
+    let known = |row: &Vec<String>| {
+        row.iter()
+            .filter(|h| columns::find(defs, h).is_some())
+            .count()
+    };
     let Some(row) = table.rows.iter().take(10).position(|r| known(r) >= 2) else {
         errors.push(table_error(table, 0, 0, "", format!(
             "no header row: the first rows name none of the standard columns ({} …); see docs/import.md",
@@ -64,18 +68,34 @@ pub fn header(
     for (c, text) in table.rows[row].iter().enumerate() {
         match columns::find(defs, text) {
             Some((col, _)) if cols.contains_key(&col) => errors.push(table_error(
-                table, row, c, text, "the same column twice: keep one".into(),
+                table,
+                row,
+                c,
+                text,
+                "the same column twice: keep one".into(),
             )),
             Some((col, _)) => {
                 cols.insert(col, (c, text.trim().to_string()));
             }
             None if text.trim().is_empty() => {}
-            None => notes.push(table_error(table, row, c, text.trim(), "unknown column, ignored".into())),
+            None => notes.push(table_error(
+                table,
+                row,
+                c,
+                text.trim(),
+                "unknown column, ignored".into(),
+            )),
         }
     }
     for col in required.iter().filter(|c| !cols.contains_key(c)) {
         let name = defs.iter().find(|d| d.0 == *col).map_or("", |d| d.1);
-        errors.push(table_error(table, row, 0, "", format!("no {name} column: add it to the header row")));
+        errors.push(table_error(
+            table,
+            row,
+            0,
+            "",
+            format!("no {name} column: add it to the header row"),
+        ));
     }
     Some(Header { row, cols })
 }
@@ -114,17 +134,28 @@ impl Row<'_> {
     }
 
     /// Parses `col` when the sheet has it; a failure becomes an error.
-    pub fn parse<T>(&self, col: Column, f: impl Fn(&str) -> Parsed<T>, errors: &mut Vec<CellError>) -> Option<T> {
+    pub fn parse<T>(
+        &self,
+        col: Column,
+        f: impl Fn(&str) -> Parsed<T>,
+        errors: &mut Vec<CellError>,
+    ) -> Option<T> {
         let text = self.text(col)?;
         f(text).map_err(|m| errors.push(self.error(col, m))).ok()
     }
 
     fn unit_hint(&self, col: Column) -> DayUnit {
-        self.header.cols.get(&col).map_or(DayUnit::Working, |(_, h)| columns::unit_hint(h))
+        self.header
+            .cols
+            .get(&col)
+            .map_or(DayUnit::Working, |(_, h)| columns::unit_hint(h))
     }
 
     fn is_empty(&self) -> bool {
-        self.table.rows.get(self.row).is_none_or(|r| r.iter().all(|c| c.trim().is_empty()))
+        self.table
+            .rows
+            .get(self.row)
+            .is_none_or(|r| r.iter().all(|c| c.trim().is_empty()))
     }
 }
 
@@ -157,20 +188,40 @@ pub struct ItemRow {
 }
 
 /// Every data row of sheet 1 (blank rows skipped).
-pub fn items(table: &Table, errors: &mut Vec<CellError>, notes: &mut Vec<CellError>) -> Vec<ItemRow> {
-    let Some(header) = header(table, ITEM_COLUMNS, &[Column::Code, Column::Name], errors, notes) else {
+pub fn items(
+    table: &Table,
+    errors: &mut Vec<CellError>,
+    notes: &mut Vec<CellError>,
+) -> Vec<ItemRow> {
+    let Some(header) = header(
+        table,
+        ITEM_COLUMNS,
+        &[Column::Code, Column::Name],
+        errors,
+        notes,
+    ) else {
         return Vec::new();
     };
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut out = Vec::new();
     for r in header.row + 1..table.rows.len() {
-        let row = Row { table, header: &header, row: r };
+        let row = Row {
+            table,
+            header: &header,
+            row: r,
+        };
         if row.is_empty() {
             continue;
         }
-        let Some(parsed) = item_row(&row, errors) else { continue };
+        let Some(parsed) = item_row(&row, errors) else {
+            continue;
+        };
         if let Some(first) = seen.insert(parsed.code.clone(), r) {
-            let msg = format!("{} is also on row {}: one row per item", parsed.code, table.origin.0 + first + 1);
+            let msg = format!(
+                "{} is also on row {}: one row per item",
+                parsed.code,
+                table.origin.0 + first + 1
+            );
             errors.push(row.error(Column::Code, msg));
             continue;
         }
@@ -193,7 +244,9 @@ fn item_row(row: &Row, errors: &mut Vec<CellError>) -> Option<ItemRow> {
     let code = required_text(row, Code, errors)?;
     let e = errors;
     let plain = |col| row.text(col).map(str::to_string);
-    let windows = row.text(Place).map(|p| values::windows(p, row.text(Hours).unwrap_or("")));
+    let windows = row
+        .text(Place)
+        .map(|p| values::windows(p, row.text(Hours).unwrap_or("")));
     Some(ItemRow {
         row: row.row,
         code,
@@ -207,13 +260,18 @@ fn item_row(row: &Row, errors: &mut Vec<CellError>) -> Option<ItemRow> {
         visits: row.parse(Visits, values::visits, e),
         charged: row.parse(Charged, values::yes_no, e),
         fees: row.parse(FeeStandard, values::fees, e),
-        fee_basis: row.text(FeeBasis).map(|b| b.split('\n').map(|l| l.trim().to_string()).collect()),
+        fee_basis: row
+            .text(FeeBasis)
+            .map(|b| b.split('\n').map(|l| l.trim().to_string()).collect()),
         legal_basis: row.text(LegalBasis).map(values::legal_basis),
         windows,
         enquiry: plain(Enquiry),
         complaint: plain(Complaint),
         online: plain(Online),
-        level: row.text(Level).filter(|v| !v.is_empty()).and_then(|_| row.parse(Level, values::level, e)),
+        level: row
+            .text(Level)
+            .filter(|v| !v.is_empty())
+            .and_then(|_| row.parse(Level, values::level, e)),
     })
 }
 
@@ -240,19 +298,35 @@ pub fn materials(
 ) -> HashMap<String, Vec<MaterialRow>> {
     use Column::*;
     let mut out: HashMap<String, Vec<MaterialRow>> = HashMap::new();
-    let Some(header) = header(table, MATERIAL_COLUMNS, &[Code, MaterialName], errors, notes) else {
+    let Some(header) = header(
+        table,
+        MATERIAL_COLUMNS,
+        &[Code, MaterialName],
+        errors,
+        notes,
+    ) else {
         return out;
     };
     for r in header.row + 1..table.rows.len() {
-        let row = Row { table, header: &header, row: r };
+        let row = Row {
+            table,
+            header: &header,
+            row: r,
+        };
         if row.is_empty() {
             continue;
         }
-        let (Some(code), Some(name)) = (required_text(&row, Code, errors), required_text(&row, MaterialName, errors)) else {
+        let (Some(code), Some(name)) = (
+            required_text(&row, Code, errors),
+            required_text(&row, MaterialName, errors),
+        ) else {
             continue;
         };
         if !codes.contains(code.as_str()) {
-            errors.push(row.error(Code, format!("{code} is not an item of sheet 1: add the item there or fix the code")));
+            errors.push(row.error(
+                Code,
+                format!("{code} is not an item of sheet 1: add the item there or fix the code"),
+            ));
             continue;
         }
         let e = &mut *errors;
@@ -266,8 +340,14 @@ pub fn materials(
             notes: row.text(Notes).map(str::to_string),
             blank_form: row.text(BlankForm).map(str::to_string),
         };
-        if out.get(&code).is_some_and(|ms| ms.iter().any(|x| x.name == m.name)) {
-            errors.push(row.error(MaterialName, format!("{} is listed twice for {code}", m.name)));
+        if out
+            .get(&code)
+            .is_some_and(|ms| ms.iter().any(|x| x.name == m.name))
+        {
+            errors.push(row.error(
+                MaterialName,
+                format!("{} is listed twice for {code}", m.name),
+            ));
             continue;
         }
         out.entry(code).or_default().push(m);

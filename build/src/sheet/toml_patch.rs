@@ -52,7 +52,8 @@ fn write(t: &mut Table, old: Option<&Item>, new: &Item) {
     if changed(&|i| i.visits.to_string()) {
         put(t, "visits", Value::from(i64::from(new.visits)));
     }
-    let texts: [(&str, fn(&Item) -> &String); 3] = [
+    type Text = fn(&Item) -> &String;
+    let texts: [(&str, Text); 3] = [
         ("online_url", |i| &i.online_url),
         ("enquiry_phone", |i| &i.enquiry_phone),
         ("complaint_phone", |i| &i.complaint_phone),
@@ -62,10 +63,10 @@ fn write(t: &mut Table, old: Option<&Item>, new: &Item) {
             put_text(t, key, get(new));
         }
     }
-    if changed(&|i| i.last_reviewed.to_string()) {
-        if let Ok(date) = new.last_reviewed.to_string().parse::<toml_edit::Datetime>() {
-            put(t, "last_reviewed", Value::from(date));
-        }
+    if changed(&|i| i.last_reviewed.to_string())
+        && let Ok(date) = new.last_reviewed.to_string().parse::<toml_edit::Datetime>()
+    {
+        put(t, "last_reviewed", Value::from(date));
     }
     if changed(&|i| format!("{:?}", i.fees)) {
         put_fees(t, new.fees.as_ref());
@@ -73,13 +74,21 @@ fn write(t: &mut Table, old: Option<&Item>, new: &Item) {
     materials(t, old.map_or(&[][..], |o| &o.materials), &new.materials);
     if changed(&|i| format!("{:?}", i.legal_basis)) {
         let tables = new.legal_basis.iter().map(|b| {
-            table(&[("law", text(&b.law)), ("article", text(&b.article)), ("text", text(&b.text))])
+            table(&[
+                ("law", text(&b.law)),
+                ("article", text(&b.article)),
+                ("text", text(&b.text)),
+            ])
         });
         put_tables(t, "legal_basis", tables.collect());
     }
     if changed(&|i| format!("{:?}", i.windows)) {
         let tables = new.windows.iter().map(|w| {
-            table(&[("name", text(&w.name)), ("address", text(&w.address)), ("hours", text(&w.hours))])
+            table(&[
+                ("name", text(&w.name)),
+                ("address", text(&w.address)),
+                ("hours", text(&w.hours)),
+            ])
         });
         put_tables(t, "windows", tables.collect());
     }
@@ -173,7 +182,12 @@ fn put_fees(t: &mut Table, fees: Option<&Fees>) {
         } else {
             Value::from(i.amount)
         };
-        table(&[("name", text(&i.name)), ("amount", Some(amount)), ("unit", text(&i.unit)), ("basis", Some(Value::from(i.basis.as_str())))])
+        table(&[
+            ("name", text(&i.name)),
+            ("amount", Some(amount)),
+            ("unit", text(&i.unit)),
+            ("basis", Some(Value::from(i.basis.as_str()))),
+        ])
     });
     put_tables(ft, "items", items.collect());
     if !f.waivers.is_empty() && !ft.contains_key("waivers") {
@@ -191,19 +205,33 @@ fn materials(t: &mut Table, old: &[Material], new: &[Material]) {
         }
         t.insert("materials", TomlItem::ArrayOfTables(ArrayOfTables::new()));
     }
-    let Some(aot) = t.get_mut("materials").and_then(TomlItem::as_array_of_tables_mut) else {
+    let Some(aot) = t
+        .get_mut("materials")
+        .and_then(TomlItem::as_array_of_tables_mut)
+    else {
         // Written some other way (an inline array): replace it whole.
         t.insert("materials", TomlItem::ArrayOfTables(ArrayOfTables::new()));
         return materials(t, &[], new);
     };
-    let id_of = |t: &Table| t.get("id").and_then(|v| v.as_str()).unwrap_or("").to_string();
-    let keep: Vec<bool> = aot.iter().map(|m| new.iter().any(|n| n.id == id_of(m))).collect();
+    let id_of = |t: &Table| {
+        t.get("id")
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    let keep: Vec<bool> = aot
+        .iter()
+        .map(|m| new.iter().any(|n| n.id == id_of(m)))
+        .collect();
     for i in (0..keep.len()).rev().filter(|i| !keep[*i]) {
         aot.remove(i);
     }
     for m in aot.iter_mut() {
         let id = id_of(m);
-        if let (Some(o), Some(n)) = (old.iter().find(|o| o.id == id), new.iter().find(|n| n.id == id)) {
+        if let (Some(o), Some(n)) = (
+            old.iter().find(|o| o.id == id),
+            new.iter().find(|n| n.id == id),
+        ) {
             material(m, Some(o), n);
         }
     }

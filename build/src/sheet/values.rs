@@ -10,7 +10,11 @@ pub type Parsed<T> = Result<T, String>;
 
 /// The cell with full-width digits and letters made ASCII, trimmed.
 pub fn clean(cell: &str) -> String {
-    cell.chars().map(half_width).collect::<String>().trim().to_string()
+    cell.chars()
+        .map(half_width)
+        .collect::<String>()
+        .trim()
+        .to_string()
 }
 
 fn is_blank(v: &str) -> bool {
@@ -21,7 +25,8 @@ fn is_blank(v: &str) -> bool {
 /// no promised limit). A bare number takes the header's unit.
 pub fn limit(cell: &str, default_unit: DayUnit) -> Parsed<Option<Limit>> {
     let v = clean(cell);
-    if is_blank(&v) || matches!(v.as_str(), "即办" | "即办件" | "当场办结" | "即时办结") {
+    if is_blank(&v) || matches!(v.as_str(), "即办" | "即办件" | "当场办结" | "即时办结")
+    {
         return Ok(None);
     }
     let digits: String = v.chars().take_while(|c| c.is_ascii_digit()).collect();
@@ -49,8 +54,12 @@ pub fn yes_no(cell: &str) -> Parsed<bool> {
     let v = clean(cell);
     match v.to_lowercase().as_str() {
         "是" | "√" | "✓" | "✔" | "y" | "yes" | "true" | "1" | "有" | "收费" => Ok(true),
-        "否" | "×" | "✗" | "✘" | "x" | "n" | "no" | "false" | "0" | "无" | "不收费" | "免费" => Ok(false),
-        _ => Err(format!("{cell:?} is not 是 or 否 (√ and × are accepted too)")),
+        "否" | "×" | "✗" | "✘" | "x" | "n" | "no" | "false" | "0" | "无" | "不收费" | "免费" => {
+            Ok(false)
+        }
+        _ => Err(format!(
+            "{cell:?} is not 是 or 否 (√ and × are accepted too)"
+        )),
     }
 }
 
@@ -61,8 +70,9 @@ pub fn count(cell: &str) -> Parsed<u32> {
         return Ok(0);
     }
     let n = v.strip_suffix('份').unwrap_or(&v).trim();
-    n.parse()
-        .map_err(|_| format!("{cell:?} is not a number of copies: write digits, e.g. \"1\" or \"2份\""))
+    n.parse().map_err(|_| {
+        format!("{cell:?} is not a number of copies: write digits, e.g. \"1\" or \"2份\"")
+    })
 }
 
 /// 到办事现场次数: "1", "1次", "最多跑一次", "0次".
@@ -89,7 +99,11 @@ fn one_of<T: Copy + serde::Serialize>(
     extra: &[(&str, T)],
 ) -> Parsed<T> {
     let v = clean(cell);
-    let english = |t: T| serde_json::to_value(t).ok().and_then(|j| j.as_str().map(str::to_owned));
+    let english = |t: T| {
+        serde_json::to_value(t)
+            .ok()
+            .and_then(|j| j.as_str().map(str::to_owned))
+    };
     if let Some(t) = all
         .iter()
         .find(|t| clean(label(**t)) == v || english(**t).as_deref() == Some(v.as_str()))
@@ -100,7 +114,10 @@ fn one_of<T: Copy + serde::Serialize>(
         return Ok(*t);
     }
     let labels: Vec<&str> = all.iter().map(|t| label(*t)).collect();
-    Err(format!("{cell:?} is not a {what}: write one of {}", labels.join("、")))
+    Err(format!(
+        "{cell:?} is not a {what}: write one of {}",
+        labels.join("、")
+    ))
 }
 
 pub fn item_type(cell: &str) -> Parsed<ItemType> {
@@ -109,14 +126,26 @@ pub fn item_type(cell: &str) -> Parsed<ItemType> {
 
 pub fn handling(cell: &str) -> Parsed<Handling> {
     let extra = [("即办", Handling::Instant), ("承诺", Handling::Promised)];
-    one_of(cell, "办件类型", &[Handling::Instant, Handling::Promised], Handling::label, &extra)
+    one_of(
+        cell,
+        "办件类型",
+        &[Handling::Instant, Handling::Promised],
+        Handling::label,
+        &extra,
+    )
 }
 
 pub fn level(cell: &str) -> Parsed<Level> {
     use Level::*;
     let extra = [
-        ("县级", District), ("区级", District), ("县（区）级", District), ("乡级", Town),
-        ("镇级", Town), ("街道", Town), ("村级", Village), ("社区", Village),
+        ("县级", District),
+        ("区级", District),
+        ("县（区）级", District),
+        ("乡级", Town),
+        ("镇级", Town),
+        ("街道", Town),
+        ("村级", Village),
+        ("社区", Village),
     ];
     let all = [National, Province, City, District, Town, Village];
     one_of(cell, "行使层级", &all, Level::label, &extra)
@@ -127,8 +156,20 @@ pub fn source(cell: &str) -> Parsed<Option<Source>> {
     if is_blank(&clean(cell)) {
         return Ok(None);
     }
-    let extra = [("申请人", Applicant), ("部门核发", Agency), ("中心提供", Centre), ("中介机构", Institution)];
-    one_of(cell, "来源渠道", &[Applicant, Agency, Centre, Institution], Source::label, &extra).map(Some)
+    let extra = [
+        ("申请人", Applicant),
+        ("部门核发", Agency),
+        ("中心提供", Centre),
+        ("中介机构", Institution),
+    ];
+    one_of(
+        cell,
+        "来源渠道",
+        &[Applicant, Agency, Centre, Institution],
+        Source::label,
+        &extra,
+    )
+    .map(Some)
 }
 
 pub fn medium(cell: &str) -> Parsed<Medium> {
@@ -136,29 +177,61 @@ pub fn medium(cell: &str) -> Parsed<Medium> {
     if is_blank(&clean(cell)) {
         return Ok(Paper);
     }
-    let extra = [("纸质、电子", Either), ("纸质+电子", Either), ("纸质/电子", Either), ("电子或纸质", Either)];
-    one_of(cell, "材料形式", &[Paper, Electronic, Either], Medium::label, &extra)
+    let extra = [
+        ("纸质、电子", Either),
+        ("纸质+电子", Either),
+        ("纸质/电子", Either),
+        ("电子或纸质", Either),
+    ];
+    one_of(
+        cell,
+        "材料形式",
+        &[Paper, Electronic, Either],
+        Medium::label,
+        &extra,
+    )
 }
 
 pub fn requirement(cell: &str) -> Parsed<Requirement> {
     use Requirement::*;
     let extra = [
-        ("是", Required), ("√", Required), ("必需", Required), ("否", Conditional),
-        ("×", Conditional), ("非必要", Conditional), ("情形必要", Conditional),
-        ("容缺后补", Later), ("容缺", Later),
+        ("是", Required),
+        ("√", Required),
+        ("必需", Required),
+        ("否", Conditional),
+        ("×", Conditional),
+        ("非必要", Conditional),
+        ("情形必要", Conditional),
+        ("容缺后补", Later),
+        ("容缺", Later),
     ];
-    one_of(cell, "是否必要", &[Required, Conditional, Later], Requirement::label, &extra)
+    one_of(
+        cell,
+        "是否必要",
+        &[Required, Conditional, Later],
+        Requirement::label,
+        &extra,
+    )
 }
 
 /// The audience: "自然人、法人", "个人", "企业".
 pub fn audience(cell: &str) -> Parsed<Vec<Audience>> {
     let v = clean(cell);
     let mut out = Vec::new();
-    for part in v.split(['、', ',', '，', '/', ';', '；', ' ']).filter(|p| !p.is_empty()) {
+    for part in v
+        .split(['、', ',', '，', '/', ';', '；', ' '])
+        .filter(|p| !p.is_empty())
+    {
         let a = match part {
             "自然人" | "个人" | "individual" => Audience::Individual,
-            "法人" | "企业" | "法人或其他组织" | "其他组织" | "business" => Audience::Business,
-            _ => return Err(format!("{cell:?} is not a 服务对象: write 自然人, 法人, or both as \"自然人、法人\"")),
+            "法人" | "企业" | "法人或其他组织" | "其他组织" | "business" => {
+                Audience::Business
+            }
+            _ => {
+                return Err(format!(
+                    "{cell:?} is not a 服务对象: write 自然人, 法人, or both as \"自然人、法人\""
+                ));
+            }
         };
         if !out.contains(&a) {
             out.push(a);
@@ -187,13 +260,21 @@ pub fn fees(cell: &str) -> Parsed<Vec<Fee>> {
     }
     // Fees may also be typed "工本费：20 元；补领：40 元" on one line.
     let fees = lines(cell).into_iter().flat_map(|l| {
-        l.split(['；', ';']).map(str::trim).filter(|f| !f.is_empty()).map(str::to_string).collect::<Vec<_>>()
+        l.split(['；', ';'])
+            .map(str::trim)
+            .filter(|f| !f.is_empty())
+            .map(str::to_string)
+            .collect::<Vec<_>>()
     });
     fees.map(|l| fee(&l)).collect()
 }
 
 fn fee(line: &str) -> Parsed<Fee> {
-    let bad = || format!("{line:?} is not a fee: write 名称：金额 元/单位, one a line, e.g. \"工本费：20 元/每证\"");
+    let bad = || {
+        format!(
+            "{line:?} is not a fee: write 名称：金额 元/单位, one a line, e.g. \"工本费：20 元/每证\""
+        )
+    };
     let (name, rest) = line.rsplit_once(['：', ':']).ok_or_else(bad)?;
     let rest = clean(rest);
     let (amount, unit) = rest.split_once('元').ok_or_else(bad)?;
@@ -249,7 +330,11 @@ pub fn windows(place: &str, hours: &str) -> Vec<Window> {
                 None => (l.clone(), l),
             };
             let hours = hours.get(n).or(hours.first()).cloned().unwrap_or_default();
-            Window { name, address, hours }
+            Window {
+                name,
+                address,
+                hours,
+            }
         })
         .collect()
 }
@@ -258,7 +343,13 @@ pub fn windows(place: &str, hours: &str) -> Vec<Window> {
 pub fn window_cells(w: &[Window]) -> (String, String) {
     let place: Vec<String> = w
         .iter()
-        .map(|w| if w.name == w.address { w.address.clone() } else { format!("{}：{}", w.name, w.address) })
+        .map(|w| {
+            if w.name == w.address {
+                w.address.clone()
+            } else {
+                format!("{}：{}", w.name, w.address)
+            }
+        })
         .collect();
     let hours: Vec<&str> = w.iter().map(|w| w.hours.as_str()).collect();
     (place.join("\n"), hours.join("\n"))
@@ -270,14 +361,22 @@ mod tests {
 
     #[test]
     fn limits_as_officers_type_them() {
-        let w = |days| Ok(Some(Limit { days, unit: DayUnit::Working }));
+        let w = |days| {
+            Ok(Some(Limit {
+                days,
+                unit: DayUnit::Working,
+            }))
+        };
         assert_eq!(limit("20个工作日", DayUnit::Working), w(20));
         assert_eq!(limit("20", DayUnit::Working), w(20));
         assert_eq!(limit("２０ 个工作日内", DayUnit::Working), w(20));
         assert_eq!(limit("20 个工作日", DayUnit::Working), w(20));
         assert_eq!(
             limit("60天", DayUnit::Calendar),
-            Ok(Some(Limit { days: 60, unit: DayUnit::Calendar }))
+            Ok(Some(Limit {
+                days: 60,
+                unit: DayUnit::Calendar
+            }))
         );
         assert_eq!(limit("即办", DayUnit::Working), Ok(None));
         assert_eq!(limit("", DayUnit::Working), Ok(None));
@@ -309,23 +408,44 @@ mod tests {
         assert_eq!(requirement("√"), Ok(Requirement::Required));
         assert_eq!(requirement("视情形提供"), Ok(Requirement::Conditional));
         assert_eq!(source("申请人自备"), Ok(Some(Source::Applicant)));
-        assert_eq!(audience("自然人、法人"), Ok(vec![Audience::Individual, Audience::Business]));
+        assert_eq!(
+            audience("自然人、法人"),
+            Ok(vec![Audience::Individual, Audience::Business])
+        );
         assert!(item_type("许可").unwrap_err().contains("行政许可"));
     }
 
     #[test]
     fn fees_basis_and_windows_read_back_what_the_export_writes() {
-        let f = Fee { name: "工本费".into(), amount: 20.0, unit: "每证".into(), basis: String::new() };
+        let f = Fee {
+            name: "工本费".into(),
+            amount: 20.0,
+            unit: "每证".into(),
+            basis: String::new(),
+        };
         let parsed = fees(&fee_text(&f)).unwrap();
-        assert_eq!((parsed[0].name.as_str(), parsed[0].amount, parsed[0].unit.as_str()), ("工本费", 20.0, "每证"));
+        assert_eq!(
+            (
+                parsed[0].name.as_str(),
+                parsed[0].amount,
+                parsed[0].unit.as_str()
+            ),
+            ("工本费", 20.0, "每证")
+        );
         assert!(fees("工本费二十元").is_err());
         let b = legal_basis("《中华人民共和国居民身份证法》第十一条\n《行政许可法》");
-        assert_eq!((b[0].law.as_str(), b[0].article.as_str()), ("《中华人民共和国居民身份证法》", "第十一条"));
+        assert_eq!(
+            (b[0].law.as_str(), b[0].article.as_str()),
+            ("《中华人民共和国居民身份证法》", "第十一条")
+        );
         assert_eq!(b[1].article, "");
         let w = windows("户政窗口：云溪大道 288 号\n云溪大道 1 号", "9:00–17:00");
         assert_eq!(w[0].name, "户政窗口");
         assert_eq!(w[1].name, w[1].address);
         assert_eq!(w[1].hours, "9:00–17:00");
-        assert_eq!(window_cells(&w).0, "户政窗口：云溪大道 288 号\n云溪大道 1 号");
+        assert_eq!(
+            window_cells(&w).0,
+            "户政窗口：云溪大道 288 号\n云溪大道 1 号"
+        );
     }
 }

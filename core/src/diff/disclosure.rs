@@ -50,7 +50,10 @@ fn changed(o: &DisclosureMeta, n: &DisclosureMeta) -> Option<(Event, String)> {
         return Some((event, text));
     }
     if o.title != n.title || o.number != n.number {
-        return Some((Event::Changed, format!("标题或文号改为《{}》{}", n.title, n.number)));
+        return Some((
+            Event::Changed,
+            format!("标题或文号改为《{}》{}", n.title, n.number),
+        ));
     }
     None
 }

@@ -45,13 +45,20 @@ fn details(out: &mut Out, old: &Item, new: &Item) {
         out.push(d, format!("事项类型 {a} → {b}"));
     }
     if old.department != new.department {
-        out.push(d, format!("实施主体 {} → {}", old.department, new.department));
+        out.push(
+            d,
+            format!("实施主体 {} → {}", old.department, new.department),
+        );
     }
     if old.audience != new.audience {
         let label = |a: &[Audience]| join_labels(a.iter().map(|x| x.label()));
         out.push(
             d,
-            format!("服务对象 {} → {}", label(&old.audience), label(&new.audience)),
+            format!(
+                "服务对象 {} → {}",
+                label(&old.audience),
+                label(&new.audience)
+            ),
         );
     }
     for (what, a, b) in [
@@ -185,7 +192,10 @@ fn fees(out: &mut Out, old: Option<&Fees>, new: Option<&Fees>) {
     let (old_items, new_items) = (items(old), items(new));
     for n in &new_items {
         match old_items.iter().find(|o| o.name == n.name) {
-            None => out.push(f, format!("新增收费项目{}：{}", quoted(&n.name), words::fee(n))),
+            None => out.push(
+                f,
+                format!("新增收费项目{}：{}", quoted(&n.name), words::fee(n)),
+            ),
             Some(o) if o.amount != n.amount || o.unit != n.unit => {
                 let text = format!(
                     "收费项目{}：{} → {}",
@@ -201,7 +211,10 @@ fn fees(out: &mut Out, old: Option<&Fees>, new: Option<&Fees>) {
             Some(_) => {}
         }
     }
-    for o in old_items.iter().filter(|o| !new_items.iter().any(|n| n.name == o.name)) {
+    for o in old_items
+        .iter()
+        .filter(|o| !new_items.iter().any(|n| n.name == o.name))
+    {
         out.push(f, format!("取消收费项目{}", quoted(&o.name)));
     }
     let waivers = |x: Option<&Fees>| x.map(|x| x.waivers.clone()).unwrap_or_default();
@@ -220,7 +233,10 @@ fn legal_basis(out: &mut Out, old: &[LegalBasis], new: &[LegalBasis]) {
             Some(_) => {}
         }
     }
-    for o in old.iter().filter(|o| !new.iter().any(|n| cite(n) == cite(o))) {
+    for o in old
+        .iter()
+        .filter(|o| !new.iter().any(|n| cite(n) == cite(o)))
+    {
         out.push(b, format!("删除设定依据{}", cite(o)));
     }
 }
@@ -233,14 +249,21 @@ fn guide_text(out: &mut Out, old: &Item, new: &Item) {
     }
     let steps = |s: &[Step]| -> Vec<String> {
         s.iter()
-            .map(|s| format!("{}|{}|{}|{}|{:?}", s.name, s.description, s.actor, s.counts_toward_limit, s.limit))
+            .map(|s| {
+                format!(
+                    "{}|{}|{}|{}|{:?}",
+                    s.name, s.description, s.actor, s.counts_toward_limit, s.limit
+                )
+            })
             .collect()
     };
     if steps(&old.steps) != steps(&new.steps) {
         out.push(d, "办理流程调整".into());
     }
     let faq = |f: &[Faq]| -> Vec<String> {
-        f.iter().map(|f| format!("{}|{}", f.question, f.answer)).collect()
+        f.iter()
+            .map(|f| format!("{}|{}", f.question, f.answer))
+            .collect()
     };
     if faq(&old.faq) != faq(&new.faq) {
         out.push(d, "常见问题更新".into());

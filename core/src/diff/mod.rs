@@ -8,7 +8,7 @@
 
 mod disclosure;
 mod item;
-mod words;
+pub mod words;
 
 use crate::model::{Catalog, DisclosureMeta, Item};
 use chrono::NaiveDate;

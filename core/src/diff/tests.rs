@@ -33,12 +33,21 @@ fn the_same_item_has_no_changes() {
 #[test]
 fn limits_say_old_and_new_days_in_the_unit() {
     let mut new = item();
-    new.promised_limit = Some(Limit { days: 10, unit: DayUnit::Calendar });
-    new.statutory_limit = Some(Limit { days: 30, unit: DayUnit::Working });
+    new.promised_limit = Some(Limit {
+        days: 10,
+        unit: DayUnit::Calendar,
+    });
+    new.statutory_limit = Some(Limit {
+        days: 30,
+        unit: DayUnit::Working,
+    });
     assert_eq!(
         texts(&item(), &new),
         [
-            (Aspect::Limits, "法定时限 60 个自然日 → 30 个工作日".to_string()),
+            (
+                Aspect::Limits,
+                "法定时限 60 个自然日 → 30 个工作日".to_string()
+            ),
             (Aspect::Limits, "承诺时限 20 → 10 个自然日".to_string()),
         ]
     );
@@ -63,9 +72,18 @@ fn materials_added_removed_and_requirement_changed_are_named() {
     assert_eq!(
         texts(&item(), &new),
         [
-            (Aspect::Materials, "材料「近期免冠照片」：必要 → 视情形提供".to_string()),
-            (Aspect::Materials, "材料「近期免冠照片」：复印件 2 → 1 份".to_string()),
-            (Aspect::Materials, "新增材料「数码相片采集回执」".to_string()),
+            (
+                Aspect::Materials,
+                "材料「近期免冠照片」：必要 → 视情形提供".to_string()
+            ),
+            (
+                Aspect::Materials,
+                "材料「近期免冠照片」：复印件 2 → 1 份".to_string()
+            ),
+            (
+                Aspect::Materials,
+                "新增材料「数码相片采集回执」".to_string()
+            ),
             (Aspect::Materials, "删除材料「居民户口簿」".to_string()),
         ]
     );
@@ -81,7 +99,11 @@ fn a_material_imported_under_a_new_id_is_matched_by_name() {
 #[test]
 fn fees_conditions_basis_visits_and_online_handling() {
     let mut new = item();
-    new.fees = Some(Fees { charged: false, items: vec![], waivers: vec![] });
+    new.fees = Some(Fees {
+        charged: false,
+        items: vec![],
+        waivers: vec![],
+    });
     new.conditions.push("年满十六周岁".into());
     new.legal_basis[0].article = "第八条".into();
     new.visits = 0;
@@ -90,19 +112,31 @@ fn fees_conditions_basis_visits_and_online_handling() {
         texts(&item(), &new),
         [
             (Aspect::Visits, "到办事现场次数 1 → 0 次".to_string()),
-            (Aspect::Online, "开通网上办理（https://zwfw.example.gov.cn/id）".to_string()),
+            (
+                Aspect::Online,
+                "开通网上办理（https://zwfw.example.gov.cn/id）".to_string()
+            ),
             (Aspect::Conditions, "新增办理条件：年满十六周岁".to_string()),
             (Aspect::Fees, "改为不收费".to_string()),
             (Aspect::Fees, "取消收费项目「工本费」".to_string()),
-            (Aspect::LegalBasis, "新增设定依据《中华人民共和国居民身份证法》第八条".to_string()),
-            (Aspect::LegalBasis, "删除设定依据《中华人民共和国居民身份证法》第十一条".to_string()),
+            (
+                Aspect::LegalBasis,
+                "新增设定依据《中华人民共和国居民身份证法》第八条".to_string()
+            ),
+            (
+                Aspect::LegalBasis,
+                "删除设定依据《中华人民共和国居民身份证法》第十一条".to_string()
+            ),
         ]
     );
     let mut cheaper = item();
     cheaper.fees.as_mut().unwrap().items[0].amount = 10.0;
     assert_eq!(
         texts(&item(), &cheaper),
-        [(Aspect::Fees, "收费项目「工本费」：20 元/每证 → 10 元/每证".to_string())]
+        [(
+            Aspect::Fees,
+            "收费项目「工本费」：20 元/每证 → 10 元/每证".to_string()
+        )]
     );
 }
 
@@ -115,14 +149,20 @@ fn details_name_type_and_phones() {
     let t = texts(&item(), &new);
     assert_eq!(t.len(), 3, "{t:?}");
     assert!(t.iter().all(|(a, _)| *a == Aspect::Details));
-    assert_eq!(t[0].1, "事项名称「居民身份证换领」改为「居民身份证换领、补领」");
+    assert_eq!(
+        t[0].1,
+        "事项名称「居民身份证换领」改为「居民身份证换领、补领」"
+    );
 }
 
 #[test]
 fn catalogs_give_added_withdrawn_and_changed_items_with_a_summary() {
     let old = item();
     let mut changed = item();
-    changed.promised_limit = Some(Limit { days: 10, unit: DayUnit::Calendar });
+    changed.promised_limit = Some(Limit {
+        days: 10,
+        unit: DayUnit::Calendar,
+    });
     changed.materials.push(Material {
         id: "r".into(),
         name: "数码相片采集回执".into(),
@@ -132,8 +172,14 @@ fn catalogs_give_added_withdrawn_and_changed_items_with_a_summary() {
     added.code = "330199-GA-0002".into();
     let mut gone = item();
     gone.code = "330199-GA-0000".into();
-    let a = Side { items: vec![&old, &gone], disclosures: vec![] };
-    let b = Side { items: vec![&changed, &added], disclosures: vec![] };
+    let a = Side {
+        items: vec![&old, &gone],
+        disclosures: vec![],
+    };
+    let b = Side {
+        items: vec![&changed, &added],
+        disclosures: vec![],
+    };
     let d = diff(&a, &b);
     let events: Vec<_> = d.iter().map(|c| (c.id.as_str(), c.event)).collect();
     assert_eq!(
@@ -162,7 +208,10 @@ fn documents_published_amended_and_repealed() {
         .unwrap()
     };
     let (in_force, amended, repealed) = (meta("in_force"), meta("amended"), meta("repealed"));
-    let old = Side { items: vec![], disclosures: vec![("a", &in_force), ("b", &in_force)] };
+    let old = Side {
+        items: vec![],
+        disclosures: vec![("a", &in_force), ("b", &in_force)],
+    };
     let new = Side {
         items: vec![],
         disclosures: vec![("a", &amended), ("b", &repealed), ("c", &in_force)],
