@@ -1,7 +1,8 @@
 // Progressive enhancement. Every page works without this file.
 // 1. Remember the large-text choice across pages.
 // 2. Load the browser app (search as you type, live results, case status)
-//    lazily: when someone focuses the search box, or on pages that use it.
+//    lazily: when someone focuses the search box or starts a pre-check, or
+//    on pages that need it at once.
 //    It is an external script, so the CSP needs no inline script.
 (function () {
   var html = document.documentElement;
@@ -35,5 +36,14 @@
     q.addEventListener("focus", loadApp);
     if (document.activeElement === q) loadApp();
   }
-  if (document.getElementById("search-results") || document.getElementById("case-lookup") || document.getElementById("precheck-data")) loadApp();
+  if (document.getElementById("search-results") || document.getElementById("case-lookup")) loadApp();
+  // The pre-check: at once for a shared link with answers, else when
+  // someone starts answering (the app then reads what was picked).
+  var check = document.getElementById("precheck-data") && document.getElementById("precheck");
+  if (check) {
+    if (location.search) loadApp();
+    ["focusin", "pointerdown", "keydown"].forEach(function (t) {
+      check.addEventListener(t, loadApp, { once: true, passive: true });
+    });
+  }
 })();

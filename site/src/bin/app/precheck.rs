@@ -56,6 +56,9 @@ pub fn enhance() {
     let pairs = parse_query(&window().location().search().unwrap_or_default());
     if !pairs.is_empty() {
         state.render(&pairs, None);
+    } else {
+        // The app loads on the first answer: show what it means.
+        state.refresh();
     }
     listen(&state.part, "submit", move |ev| state.on_submit(ev));
     listen(&state.part, "click", move |ev| state.on_click(ev));
@@ -170,9 +173,22 @@ impl Precheck {
         else {
             return;
         };
+        self.preview(&form);
+    }
+
+    /// Previews the question form's current answers, if any were picked.
+    fn refresh(&self) {
+        if let Ok(Some(form)) = self.part.query_selector("form.precheck-question")
+            && let Ok(form) = form.dyn_into::<HtmlFormElement>()
+        {
+            self.preview(&form);
+        }
+    }
+
+    fn preview(&self, form: &HtmlFormElement) {
         let start = js_sys::Date::now();
         let scratch = document().create_element("div").expect("div");
-        scratch.set_inner_html(&self.html(&form_pairs(&form)));
+        scratch.set_inner_html(&self.html(&form_pairs(form)));
         let (Ok(Some(new)), Ok(Some(old))) = (
             scratch.query_selector(".precheck-result"),
             self.part.query_selector(".precheck-result"),
