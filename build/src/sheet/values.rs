@@ -294,23 +294,51 @@ pub fn fee_text(f: &Fee) -> String {
     format!("{}：{}", f.name, words::fee(f))
 }
 
-/// 设定依据: one a line, "《法律》第几条".
+/// 设定依据: one a line, "《法律》（文号）第几条": the law is the title
+/// (nested 《》 allowed) with a parenthesised 文号 after it, the rest is the
+/// article.
 pub fn legal_basis(cell: &str) -> Vec<LegalBasis> {
     lines(cell)
         .into_iter()
-        .map(|l| match l.find('》') {
-            Some(i) => LegalBasis {
-                law: l[..i + '》'.len_utf8()].to_string(),
-                article: l[i + '》'.len_utf8()..].trim().to_string(),
+        .map(|l| {
+            let end = law_end(&l);
+            LegalBasis {
+                law: l[..end].trim().to_string(),
+                article: l[end..].trim().to_string(),
                 text: String::new(),
-            },
-            None => LegalBasis {
-                law: l,
-                article: String::new(),
-                text: String::new(),
-            },
+            }
         })
         .collect()
+}
+
+/// Where the law's name ends in a 设定依据 line (the whole line without a
+/// title).
+fn law_end(line: &str) -> usize {
+    let mut depth = 0;
+    let mut end = None;
+    for (i, c) in line.char_indices() {
+        match c {
+            '《' => depth += 1,
+            '》' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    end = Some(i + c.len_utf8());
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let Some(end) = end else {
+        return line.len();
+    };
+    let rest = &line[end..];
+    let close = match rest.chars().next() {
+        Some('（') => '）',
+        Some('(') => ')',
+        _ => return end,
+    };
+    rest.find(close).map_or(end, |i| end + i + close.len_utf8())
 }
 
 pub fn legal_basis_text(b: &LegalBasis) -> String {
@@ -439,6 +467,21 @@ mod tests {
             ("《中华人民共和国居民身份证法》", "第十一条")
         );
         assert_eq!(b[1].article, "");
+        // A 文号 belongs to the law; nested titles stay whole.
+        let b = legal_basis(
+            "《机动车驾驶证申领和使用规定》（公安部令第162号）第六十三条\n《关于印发《容缺受理办法》的通知》第三条",
+        );
+        assert_eq!(
+            (b[0].law.as_str(), b[0].article.as_str()),
+            (
+                "《机动车驾驶证申领和使用规定》（公安部令第162号）",
+                "第六十三条"
+            )
+        );
+        assert_eq!(
+            (b[1].law.as_str(), b[1].article.as_str()),
+            ("《关于印发《容缺受理办法》的通知》", "第三条")
+        );
         let w = windows("户政窗口：云溪大道 288 号\n云溪大道 1 号", "9:00–17:00");
         assert_eq!(w[0].name, "户政窗口");
         assert_eq!(w[1].name, w[1].address);

@@ -194,7 +194,7 @@ fn catalogs_give_added_withdrawn_and_changed_items_with_a_summary() {
         d[1].summary(),
         "居民身份证换领：承诺时限 20 → 10 个自然日；新增材料「数码相片采集回执」"
     );
-    assert_eq!(d[1].aspects(), [Aspect::Limits, Aspect::Materials]);
+    assert_eq!(d[1].aspects(), [Aspect::Materials, Aspect::Limits]);
 }
 
 #[test]
