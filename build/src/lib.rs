@@ -7,6 +7,7 @@
 //! tests; [`console`] is everything the user sees in the terminal.
 
 pub mod app_files;
+pub mod changelog;
 pub mod console;
 pub mod demo;
 pub mod exports;
@@ -19,5 +20,7 @@ pub mod output;
 pub mod precheck;
 pub mod relevance;
 pub mod search_index;
+pub mod sheet;
 pub mod site;
+pub mod updates;
 pub mod views;

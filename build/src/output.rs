@@ -135,3 +135,31 @@ pub fn copy_tree(from: &Path, to: &Path) -> Result<usize> {
     }
     Ok(count)
 }
+
+/// Writes `bytes` to `path` so that readers see the old file or the new
+/// one, never half of it: a temporary file beside it, synced, renamed over.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
+    let dir = dir.unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut builder = tempfile::Builder::new();
+    // A temp file is private (0600); content files are read by the build,
+    // git and web servers, so keep the old file's mode or use 0644.
+    #[cfg(unix)]
+    let mode = {
+        use std::os::unix::fs::PermissionsExt;
+        let old = std::fs::metadata(path).map(|m| m.permissions().mode() & 0o7777);
+        std::fs::Permissions::from_mode(old.unwrap_or(0o644))
+    };
+    #[cfg(unix)]
+    builder.permissions(mode);
+    let mut tmp = builder
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(())
+}

@@ -1,7 +1,9 @@
 //! `portal build`: checks the content, renders every page into a staging
 //! folder and swaps it into place only when everything succeeded.
 
+use crate::changelog::History;
 use crate::output::{self, Staging};
+use crate::updates::Log;
 use crate::views::{self, Ctx};
 use crate::{app_files, console, exports, load, search_index};
 use anyhow::{Context, Result};
@@ -56,6 +58,7 @@ pub fn build_with_app(
         return Ok(false);
     }
     console::list(&loaded.problems, opts);
+    warn_unpublished(content, &loaded.catalog)?;
     let mut summary = render(&loaded.catalog, content, public, app, out, today)?;
     summary.warnings = loaded.problems.len();
     summary.seconds = started.elapsed().as_secs_f64();
@@ -68,6 +71,27 @@ pub fn build_with_app(
         summary.warnings
     );
     Ok(true)
+}
+
+/// Changes not yet recorded by `portal publish` are not in the change
+/// log: say so, so that nobody wonders why.
+fn warn_unpublished(content: &Path, catalog: &Catalog) -> Result<()> {
+    let history = History::read(content)?;
+    if history.snapshot.is_none() {
+        eprintln!(
+            "note: no change log yet ({} is absent); run `portal publish` to start one",
+            content.join(crate::changelog::DIR).display()
+        );
+        return Ok(());
+    }
+    let pending = history.unpublished(catalog);
+    if !pending.is_empty() {
+        eprintln!(
+            "note: {} item(s) or document(s) changed since the last `portal publish`; the change log will show them once published",
+            pending.len()
+        );
+    }
+    Ok(())
 }
 
 /// The output replaces its folder whole: it must not be, hold or sit
@@ -99,6 +123,8 @@ pub fn render(
 ) -> Result<Summary> {
     let staging = Staging::new(out)?;
     let ctx = Ctx::new(catalog, today);
+    let history = History::read(content)?;
+    let log = Log::new(&ctx, &history.entries);
     console::step("Writing the search index");
     let search = search_index::write(&ctx, content, staging.path())?;
     let mut env = portal_views::environment();
@@ -122,13 +148,13 @@ pub fn render(
             .context("cannot copy content/files")?;
     }
     console::step("Rendering pages");
-    site.items()?;
+    site.items(&log)?;
     site.departments()?;
     site.themes()?;
     site.guides()?;
     site.disclosures()?;
     site.home()?;
-    site.updates()?;
+    site.change_log(&log)?;
     site.search()?;
     site.not_found()?;
     site.cases()?;
@@ -143,16 +169,16 @@ pub fn render(
     })
 }
 
-struct Site<'a> {
-    env: Environment<'static>,
-    ctx: &'a Ctx<'a>,
-    staging: &'a Staging,
+pub(crate) struct Site<'a> {
+    pub(crate) env: Environment<'static>,
+    pub(crate) ctx: &'a Ctx<'a>,
+    pub(crate) staging: &'a Staging,
     pages: AtomicUsize,
 }
 
 impl Site<'_> {
     /// Renders `template` to `path` (a folder URL gets `index.html`).
-    fn page(&self, template: &str, path: &str, title: &str, extra: Value) -> Result<()> {
+    pub(crate) fn page(&self, template: &str, path: &str, title: &str, extra: Value) -> Result<()> {
         let ctx = self.ctx;
         let base = PageBase::new(&ctx.catalog.site, &ctx.root, ctx.today, title, path);
         let html = pages::render(&self.env, template, &base, extra)
@@ -167,8 +193,10 @@ impl Site<'_> {
         Ok(())
     }
 
-    fn items(&self) -> Result<()> {
+    fn items(&self, log: &Log) -> Result<()> {
         let items = &self.ctx.catalog.items;
+        let changes = log.by_item();
+        let none = Vec::new();
         let bar = console::progress(items.len() as u64, "items");
         items.par_iter().try_for_each(|item| {
             let view = views::item_view(self.ctx, &item.value);
@@ -183,7 +211,7 @@ impl Site<'_> {
                 "item.html",
                 &path,
                 &item.value.name,
-                context! { item => view, precheck },
+                context! { item => view, precheck, changes => changes.get(item.value.code.as_str()).unwrap_or(&none) },
             )
         })?;
         bar.finish_and_clear();
@@ -414,15 +442,6 @@ impl Site<'_> {
                 guides => guides,
                 updates => self.latest(12),
             },
-        )
-    }
-
-    fn updates(&self) -> Result<()> {
-        self.page(
-            "updates.html",
-            &Route::Updates.path(),
-            "更新记录",
-            context! { updates => self.latest(500) },
         )
     }
 

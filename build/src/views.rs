@@ -75,6 +75,15 @@ impl<'a> Ctx<'a> {
         markdown::to_html(text, &self.root)
     }
 
+    /// Does the catalog have this item (does its page exist)?
+    pub fn has_item(&self, code: &str) -> bool {
+        self.items.contains_key(code)
+    }
+
+    pub fn has_doc(&self, slug: &str) -> bool {
+        self.docs.contains_key(slug)
+    }
+
     /// The department's name, or its id if there is no such department.
     pub fn department_name<'i>(&self, id: &'i str) -> &'i str
     where

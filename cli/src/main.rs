@@ -6,6 +6,7 @@ use portal_build::{console, demo, load, relevance, site};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod officer;
 mod precheck;
 
 #[derive(Parser)]
@@ -22,6 +23,10 @@ mod precheck;
         portal serve                 serve dist/ and the case API on http://127.0.0.1:8080\n  \
         portal serve --demo          the same, with sample cases and two receipts to try\n  \
         portal cases import cases.ndjson   bulk-import cases and events\n  \
+        portal import 实施清单.xlsx   dry run: what the sheet would change (--apply writes)\n  \
+        portal export --out list.xlsx    the catalog as an implementation list\n  \
+        portal diff old/ content/    what changed between two content folders\n  \
+        portal publish               record the change log (content/history/)\n  \
         portal demo --items 10000 --out /tmp/big   make a synthetic catalog"
 )]
 struct Cli {
@@ -65,6 +70,21 @@ enum Command {
         #[arg(long)]
         app: Option<PathBuf>,
     },
+    /// Read an implementation list (实施清单, .xlsx or .csv) into the content.
+    ///
+    /// A dry run by default: errors first, each naming its cell, then what
+    /// would be added and changed, field by field, and what is absent from
+    /// the sheet. Any error means nothing is written. --apply writes one
+    /// TOML file per item (comments and key order kept) and runs the check.
+    Import(officer::ImportArgs),
+    /// Write the catalog as an implementation list, in the layout import reads.
+    Export(officer::ExportArgs),
+    /// Compare two content folders field by field, in the officer's words.
+    Diff(officer::DiffArgs),
+    /// Record what changed since the last publication in the public change log
+    /// (content/history/; commit it). The build shows it on /updates/, item pages
+    /// and the Atom feeds. See docs/publishing.md.
+    Publish(officer::PublishArgs),
     /// Serve a built site locally.
     Serve {
         /// The built site.
@@ -426,6 +446,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             report.print(verbose);
             Ok(ExitCode::SUCCESS)
         }
+        Command::Import(args) => officer::import(args, today()),
+        Command::Export(args) => officer::export(args),
+        Command::Diff(args) => officer::diff(args),
+        Command::Publish(args) => officer::publish(args, today()),
         Command::Precheck {
             content,
             code,

@@ -14,7 +14,7 @@ fn fixture() -> String {
 }
 
 /// Each subcommand and the start of its own help line.
-const SUBCOMMANDS: [(&str, &str); 8] = [
+const SUBCOMMANDS: [(&str, &str); 12] = [
     ("check", "Validate every content file"),
     ("build", "Validate, then write the complete static site"),
     ("serve", "Serve a built site"),
@@ -26,6 +26,10 @@ const SUBCOMMANDS: [(&str, &str); 8] = [
     ),
     ("relevance", "Score the search against a relevance set"),
     ("demo", "Write a deterministic synthetic catalog"),
+    ("import", "Read an implementation list"),
+    ("export", "Write the catalog as an implementation list"),
+    ("diff", "Compare two content folders field by field"),
+    ("publish", "Record what changed since the last publication"),
 ];
 
 #[test]
@@ -277,4 +281,80 @@ fn check_prints_json_lines_on_stdout() {
     assert!(site["caused_by"].is_null());
     // The summary stays on stderr.
     assert!(String::from_utf8_lossy(&out.stderr).contains("error(s)"));
+}
+
+/// Every file under `dir` with its bytes, to prove nothing changed.
+fn tree(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(tree(&p));
+        } else {
+            out.push((p.clone(), std::fs::read(&p).unwrap()));
+        }
+    }
+    out.sort();
+    out
+}
+
+fn copy(from: &std::path::Path, to: &std::path::Path) {
+    for (p, bytes) in tree(from) {
+        let dest = to.join(p.strip_prefix(from).unwrap());
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::write(dest, bytes).unwrap();
+    }
+}
+
+#[test]
+fn import_is_a_dry_run_until_apply_and_errors_name_the_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    copy(std::path::Path::new(&fixture()), &content);
+    let sheet = dir.path().join("list.csv");
+    let c = content.to_str().unwrap();
+    let out = portal(&[
+        "export",
+        "--format",
+        "csv",
+        "--content",
+        c,
+        "--out",
+        sheet.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&sheet).unwrap();
+    let edited = text.replace("20 个自然日", "10 个自然日");
+    assert_ne!(text, edited, "the fixture's promised limit is in the sheet");
+    std::fs::write(&sheet, &edited).unwrap();
+    let before = tree(&content);
+    let out = portal(&["import", sheet.to_str().unwrap(), "--content", c]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("read as UTF-8 with BOM"), "{err}");
+    assert!(err.contains("承诺时限 20 → 10 个自然日"), "{err}");
+    assert!(err.contains("Dry run: nothing was written"), "{err}");
+    assert_eq!(tree(&content), before, "a dry run writes nothing");
+
+    std::fs::write(&sheet, edited.replacen("10 个自然日", "十五", 1)).unwrap();
+    let out = portal(&["import", sheet.to_str().unwrap(), "--content", c, "--apply"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("list.csv: H2 (承诺办结时限): \"十五\" is not a number of days"),
+        "{err}"
+    );
+    assert!(err.contains("nothing will be written"), "{err}");
+    assert_eq!(tree(&content), before, "an error means nothing is written");
+
+    std::fs::write(&sheet, &edited).unwrap();
+    let out = portal(&["import", sheet.to_str().unwrap(), "--content", c, "--apply"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("`portal check` passes"), "{err}");
+    assert_ne!(tree(&content), before);
 }

@@ -8,6 +8,7 @@ pub mod analyzer;
 pub mod calendar;
 pub mod case;
 pub mod dates;
+pub mod diff;
 pub mod limits;
 pub mod model;
 pub mod precheck;

@@ -32,6 +32,14 @@ pub enum Route {
     /// Documents of an agency, by [`agency_slug`]; build with [`Route::agency`].
     DisclosureAgency(String),
     Updates,
+    /// The change log of one department, by its id.
+    UpdatesDepartment(String),
+    /// The change log of one kind of change, by [`crate::diff::Aspect::slug`].
+    UpdatesKind(String),
+    /// The Atom feed of the whole change log.
+    Feed,
+    /// The Atom feed of one department's changes.
+    DepartmentFeed(String),
     Search,
     /// The case-status form (built statically, answered by the server).
     Cases,
@@ -99,6 +107,10 @@ impl Route {
             Route::DisclosureYear(y) => format!("disclosures/years/{y}/"),
             Route::DisclosureAgency(slug) => format!("disclosures/agencies/{slug}/"),
             Route::Updates => "updates/".into(),
+            Route::UpdatesDepartment(id) => format!("updates/departments/{id}/"),
+            Route::UpdatesKind(kind) => format!("updates/kinds/{kind}/"),
+            Route::Feed => "updates.xml".into(),
+            Route::DepartmentFeed(id) => format!("updates/departments/{id}.xml"),
             Route::Search => "search/".into(),
             Route::Cases => "cases/".into(),
             Route::Stats => "stats/".into(),
@@ -137,7 +149,8 @@ impl Route {
             ("guides", "") => Route::GuideIndex,
             ("guides", _) => Route::Guide(arg()?),
             ("disclosures", _) => disclosure_route(rest)?,
-            ("updates", "") => Route::Updates,
+            ("updates", _) => updates_route(rest)?,
+            ("updates.xml", "") => Route::Feed,
             ("search", "") => Route::Search,
             ("cases", "") => Route::Cases,
             ("stats", "") => Route::Stats,
@@ -157,6 +170,8 @@ impl Route {
         !matches!(
             self,
             Route::Search
+                | Route::Feed
+                | Route::DepartmentFeed(_)
                 | Route::ItemCheck(_)
                 | Route::Cases
                 | Route::Stats
@@ -175,6 +190,24 @@ fn sitemap_part(name: &str) -> Option<Route> {
     let n = name.strip_prefix("sitemap-")?.strip_suffix(".xml")?;
     let part: usize = n.parse().ok().filter(|p| *p > 0)?;
     (part.to_string() == n).then_some(Route::SitemapPart(part))
+}
+
+/// `rest` is what follows `updates/`. Department ids have no `.`, so
+/// `ID.xml` is always a feed.
+fn updates_route(rest: &str) -> Option<Route> {
+    if rest.is_empty() {
+        return Some(Route::Updates);
+    }
+    let (top, below) = rest.split_once('/')?;
+    if below.is_empty() || below.contains('/') {
+        return None;
+    }
+    Some(match (top, below.strip_suffix(".xml")) {
+        ("departments", Some(id)) => Route::DepartmentFeed(id.to_string()),
+        ("departments", None) => Route::UpdatesDepartment(below.to_string()),
+        ("kinds", None) => Route::UpdatesKind(below.to_string()),
+        _ => return None,
+    })
 }
 
 /// `rest` is what follows `disclosures/`.
@@ -263,6 +296,28 @@ pub fn pages(catalog: &Catalog) -> Vec<(Route, Option<NaiveDate>)> {
         (route, Some(d.value.meta.published))
     }));
     out.extend(disclosure_lists(c).into_iter().map(|r| (r, None)));
+    out.extend(update_lists(c).into_iter().map(|r| (r, None)));
+    out
+}
+
+/// The change log's filter pages: one per department and one per kind of
+/// change, whether or not the log has entries for it yet, so links to
+/// them never break.
+fn update_lists(catalog: &Catalog) -> Vec<Route> {
+    let departments = catalog.departments.iter();
+    let mut out: Vec<Route> = departments
+        .map(|d| Route::UpdatesDepartment(d.id.clone()))
+        .collect();
+    let kinds = crate::diff::Aspect::ALL.iter();
+    out.extend(kinds.map(|a| Route::UpdatesKind(a.slug().to_string())));
+    out
+}
+
+/// The Atom feeds: the whole log and one per department.
+pub fn feeds(catalog: &Catalog) -> Vec<Route> {
+    let departments = catalog.departments.iter();
+    let mut out = vec![Route::Feed];
+    out.extend(departments.map(|d| Route::DepartmentFeed(d.id.clone())));
     out
 }
 
@@ -287,6 +342,7 @@ pub fn all(catalog: &Catalog) -> Vec<Route> {
     let mut out: Vec<Route> = pages(catalog).into_iter().map(|(r, _)| r).collect();
     out.extend(catalog.files.iter().map(|f| Route::File(f.clone())));
     out.extend(DataFile::ALL.map(Route::Data));
+    out.extend(feeds(catalog));
     out.extend([Route::Sitemap, Route::Robots]);
     out
 }
@@ -331,6 +387,10 @@ mod tests {
             Route::DisclosureYear(2025),
             Route::agency("云溪区人民政府办公室"),
             Route::Updates,
+            Route::UpdatesDepartment("public-security".into()),
+            Route::UpdatesKind("legal-basis".into()),
+            Route::Feed,
+            Route::DepartmentFeed("public-security".into()),
             Route::Search,
             Route::Cases,
             Route::Stats,
@@ -373,6 +433,8 @@ mod tests {
         assert_eq!(Route::parse("/disclosures/years/next/"), None);
         assert_eq!(Route::parse("/data/other.csv"), None);
         assert_eq!(Route::parse("/nowhere/"), None);
+        assert_eq!(Route::parse("/updates/kinds/fees.xml"), None);
+        assert_eq!(Route::parse("/updates/departments/"), None);
     }
 
     #[test]

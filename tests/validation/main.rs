@@ -4,13 +4,16 @@
 //! One test binary: `cases` lists the breaks, `rules` runs them, `files`
 //! and `builds` cover what the loader and the build refuse, `cascades`
 //! what follows from a file that fails to load, `arbitrary` feeds the
-//! loader random text.
+//! loader random text. `import` and `changelog` cover the officer's
+//! tools: the spreadsheet import and export, and the published change log.
 
 mod arbitrary;
 mod builds;
 mod cascades;
 mod cases;
+mod changelog;
 mod files;
+mod import;
 mod json;
 mod precheck_cases;
 mod rules;

@@ -33,6 +33,10 @@ const PAGES: &[(&str, &str)] = &[
     ),
     ("item.html", include_str!("../templates/item.html")),
     (
+        "item_changes.html",
+        include_str!("../templates/item_changes.html"),
+    ),
+    (
         "item_list.html",
         include_str!("../templates/item_list.html"),
     ),
@@ -47,6 +51,7 @@ const PAGES: &[(&str, &str)] = &[
     ),
     ("stats.html", include_str!("../templates/stats.html")),
     ("updates.html", include_str!("../templates/updates.html")),
+    ("updates.xml", include_str!("../templates/updates.xml")),
 ];
 
 pub(crate) fn add_templates(env: &mut Environment<'static>) {

@@ -1,6 +1,7 @@
 //! Everything the user sees in the terminal: problems ([`report`]),
 //! progress, summaries.
 
+pub mod changes;
 pub mod report;
 
 pub use report::Options;
