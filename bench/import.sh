@@ -12,7 +12,7 @@ n="${1:-10000}"
 cargo build --release --quiet --bin portal
 out=bench/out/import-$n
 rm -rf "$out" && mkdir -p "$out"
-portal=./target/release/portal
+portal="${CARGO_TARGET_DIR:-target}/release/portal"
 $portal demo --items "$n" --out "$out/content" 2>/dev/null
 $portal export --content "$out/content" --format xlsx --out "$out/list.xlsx" 2>/dev/null
 $portal export --content "$out/content" --format csv --out "$out/list.csv" 2>/dev/null
