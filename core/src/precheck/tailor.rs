@@ -4,7 +4,9 @@
 use super::{Form, State, Value};
 use crate::Calendar;
 use crate::case::due_date;
-use crate::model::{DayUnit, Fee, Handling, Limit, Medium, Requirement, SituationOption, Source};
+use crate::model::{
+    DayUnit, Fee, Handling, Limit, Material, Medium, Requirement, SituationOption, Source,
+};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -59,19 +61,7 @@ pub(super) fn tailor(
     let chosen = chosen_options(form, states);
     let mut materials: Vec<TailoredMaterial> = (form.materials.iter())
         .filter(|m| m.requirement != Requirement::Conditional)
-        .map(|m| TailoredMaterial {
-            id: m.id.clone(),
-            name: m.name.clone(),
-            source: m.source,
-            issuer: m.issuer.clone(),
-            originals: m.originals,
-            copies: m.copies,
-            medium: m.medium,
-            later: m.requirement == Requirement::Later,
-            notes: m.notes.clone(),
-            blank_form: m.blank_form.clone(),
-            because: Vec::new(),
-        })
+        .map(|m| TailoredMaterial::of(m, m.requirement == Requirement::Later, Vec::new()))
         .collect();
     for o in &chosen {
         for id in &o.add_materials {
@@ -141,19 +131,25 @@ fn add(form: &Form, materials: &mut Vec<TailoredMaterial>, id: &str, because: &s
     let Some(m) = form.materials.iter().find(|m| m.id == id) else {
         return;
     };
-    materials.push(TailoredMaterial {
-        id: m.id.clone(),
-        name: m.name.clone(),
-        source: m.source,
-        issuer: m.issuer.clone(),
-        originals: m.originals,
-        copies: m.copies,
-        medium: m.medium,
-        later: false,
-        notes: m.notes.clone(),
-        blank_form: m.blank_form.clone(),
-        because: vec![because.to_string()],
-    });
+    materials.push(TailoredMaterial::of(m, false, vec![because.to_string()]));
+}
+
+impl TailoredMaterial {
+    fn of(m: &Material, later: bool, because: Vec<String>) -> Self {
+        TailoredMaterial {
+            id: m.id.clone(),
+            name: m.name.clone(),
+            source: m.source,
+            issuer: m.issuer.clone(),
+            originals: m.originals,
+            copies: m.copies,
+            medium: m.medium,
+            later,
+            notes: m.notes.clone(),
+            blank_form: m.blank_form.clone(),
+            because,
+        }
+    }
 }
 
 /// Working and calendar days on one scale, to pick the longest limit.
